@@ -1,0 +1,122 @@
+"""Typed records passed between the pipeline stages (corpus -> ... -> answer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Document(_Frozen):
+    """One article. Offsets index ``text``, the file as read with UTF-8 and ``newline=''``."""
+
+    id: str
+    title: str
+    date: dt.date | None = None
+    ref: int | None = Field(
+        default=None, description="The integer on line 2 of the header; meaning unknown."
+    )
+    url: str | None = None
+    source: str = Field(description="Path relative to the corpus root (or the .jsonl file name).")
+    body_start: int
+    body_end: int
+    text: str = Field(repr=False)
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start : self.body_end]
+
+
+class Span(_Frozen):
+    """A sentence or heading: ``doc.text[start:end] == text``."""
+
+    start: int
+    end: int
+    text: str
+    heading: bool = False
+
+
+class Passage(_Frozen):
+    """A run of whole sentences from one section of one document."""
+
+    id: str
+    doc_id: str
+    index: int = Field(description="Position of the passage in corpus order.")
+    section: str | None = None
+    text: str
+    start: int
+    end: int
+    sentences: tuple[Span, ...]
+
+
+class Corpus(_Frozen):
+    """The loaded documents plus the one-line warnings about files that were skipped."""
+
+    root: str
+    documents: tuple[Document, ...]
+    warnings: tuple[str, ...] = ()
+
+    def get(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        raise KeyError(doc_id)
+
+
+class Hit(_Frozen):
+    """A retrieved passage with its score and everything needed to cite it."""
+
+    rank: int
+    score: float
+    passage_id: str
+    doc_id: str
+    title: str
+    date: str | None = Field(description="ISO date of the article, or null.")
+    source: str
+    section: str | None
+    text: str
+    start: int
+    end: int
+
+
+class Citation(_Frozen):
+    """One numbered source of an answer: ``quote == file_text[start:end]``."""
+
+    n: int
+    doc_id: str
+    title: str
+    date: str | None
+    source: str
+    quote: str
+    start: int
+    end: int
+    score: float
+
+
+class Turn(_Frozen):
+    """A previous exchange, used to resolve follow-up questions."""
+
+    question: str
+    interpreted_as: str
+    answer: str
+
+
+class Answer(_Frozen):
+    """The public JSON contract of ``qabot ask --json``."""
+
+    question: str
+    interpreted_as: str
+    answer: str
+    abstained: bool
+    confidence: float
+    citations: list[Citation]
+    related: list[Hit] = Field(default_factory=list)
+
+    def as_turn(self) -> Turn:
+        return Turn(
+            question=self.question, interpreted_as=self.interpreted_as, answer=self.answer
+        )

@@ -1,0 +1,146 @@
+"""Split an article body into headings and sentences, keeping exact character offsets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from qabot.models import Span
+
+# Lines: any of the three newline conventions, so CRLF files keep exact offsets.
+_LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_MD_HEADING = regex.compile(r"^#{1,6}\s+\S")
+_NUMBERED_HEADING = regex.compile(r"^\d{1,2}[.)]\s+[\p{Lu}‘“\"']")
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}'’&-]*")
+
+# A candidate sentence end: terminal punctuation, closing quotes/brackets, then white space.
+_END = regex.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s)")
+_OPENERS = "“\"‘'([«¿¡"
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st jr sr vs etc inc ltd co corp no nos fig figs approx dept est gen gov
+    lt col sgt capt rep sen rev mt ft jan feb mar apr jun jul aug sep sept oct nov dec al ed eds
+    vol pp cf""".split()
+)
+_INITIALS = regex.compile(r"(?:^|[\s(\[“\"])(?:\p{Lu}|(?:\p{L}\.){1,}\p{L})$")
+
+
+def iter_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of each line's content in ``text[start:end]``, without newline."""
+    for m in _LINE.finditer(text, start, end):
+        if m.start() == m.end():
+            break
+        line_end = m.end()
+        while line_end > m.start() and text[line_end - 1] in "\r\n":
+            line_end -= 1
+        yield m.start(), line_end
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def is_heading(line: str) -> bool:
+    """A short title-cased line without closing punctuation, a numbered title or a # heading."""
+    if _MD_HEADING.match(line):
+        return True
+    if len(line) > 160:
+        return False
+    numbered = bool(_NUMBERED_HEADING.match(line))
+    if not numbered and (len(line) > 100 or line[-1] in ".,;:!…\"”’')"):
+        return False
+    if not numbered and line.endswith("?") and len(line) > 60:
+        return False
+    words = [w for w in _WORD.findall(line) if len(w) > 3 and w[0].isalpha()]
+    if not words or len(_WORD.findall(line)) > 18:
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised / len(words) >= 0.6
+
+
+def heading_title(line: str) -> str:
+    """The display text of a heading: markdown hashes removed."""
+    return regex.sub(r"^#{1,6}\s+", "", line).strip()
+
+
+def _quote_depths(text: str, start: int, end: int) -> list[int] | None:
+    """Nesting depth of double quotes before each position, or None when they do not balance."""
+    depths = [0] * (end - start + 1)
+    depth = 0
+    straight_open = False
+    for i in range(start, end):
+        ch = text[i]
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            depth -= 1
+        elif ch == '"':
+            straight_open = not straight_open
+            depth += 1 if straight_open else -1
+        depths[i - start + 1] = depth
+    if depth != 0 or min(depths) < 0:
+        return None
+    return depths
+
+
+def _is_boundary(text: str, para_start: int, end_pos: int, match_start: int, next_pos: int) -> bool:
+    if next_pos >= len(text):
+        return True
+    nxt = text[next_pos]
+    if nxt.islower():
+        return False
+    if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS or not nxt.isalpha()):
+        return False
+    if text[match_start] != ".":
+        return True
+    # The word before a full stop: abbreviations and initials do not end a sentence.
+    word_start = match_start
+    while word_start > para_start and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:match_start].lstrip("“\"‘'([")
+    if word.casefold().rstrip(".") in _ABBREVIATIONS and not word.isupper():
+        return False
+    return not _INITIALS.search(text, para_start, match_start)
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of one paragraph ``text[start:end]`` (already stripped)."""
+    depths = _quote_depths(text, start, end)
+    spans: list[tuple[int, int]] = []
+    sent_start = start
+    for m in _END.finditer(text, start, end):
+        next_pos = m.end()
+        while next_pos < end and text[next_pos].isspace():
+            next_pos += 1
+        if next_pos >= end:
+            break
+        if depths is not None and depths[m.end() - start] > 0:
+            continue
+        if not _is_boundary(text, start, m.end(), m.start(), next_pos):
+            continue
+        spans.append((sent_start, m.end()))
+        sent_start = next_pos
+    if sent_start < end:
+        spans.append((sent_start, end))
+    return spans
+
+
+def segment(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Headings and sentences of ``text[start:end]`` in order, each a line or part of one."""
+    end = len(text) if end is None else end
+    spans: list[Span] = []
+    for line_start, line_end in iter_lines(text, start, end):
+        s, e = _strip(text, line_start, line_end)
+        if s == e:
+            continue
+        line = text[s:e]
+        if is_heading(line):
+            spans.append(Span(start=s, end=e, text=line, heading=True))
+            continue
+        for a, b in split_sentences(text, s, e):
+            spans.append(Span(start=a, end=b, text=text[a:b]))
+    return spans

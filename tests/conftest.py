@@ -1,0 +1,47 @@
+"""Shared fixtures: the bundled corpus, a bot over it, and isolated XDG folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qabot.answer import Bot
+from qabot.corpus import load_corpus
+from qabot.models import Corpus
+from qabot.retriever import Retriever
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = ROOT / "corpus"
+ARTICLE_A = "000_c91c0fb47a5e568b"
+ARTICLE_B = "003_c0140778ee731637"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_xdg(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path_factory.mktemp("xdg")
+    for var in ("XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        monkeypatch.setenv(var, str(base / var.lower()))
+    monkeypatch.setenv("HOME", str(base / "home"))
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Corpus:
+    return load_corpus(CORPUS_DIR)
+
+
+@pytest.fixture(scope="session")
+def retriever(corpus: Corpus) -> Retriever:
+    return Retriever.from_corpus(corpus)
+
+
+@pytest.fixture(scope="session")
+def bot(retriever: Retriever) -> Bot:
+    return Bot(retriever)
+
+
+def file_text(path: Path) -> str:
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read()

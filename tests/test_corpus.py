@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ARTICLE_A, ARTICLE_B, CORPUS_DIR, file_text
+
+from qabot.corpus import default_corpus_path, load_corpus
+from qabot.errors import CorpusError
+from qabot.models import Corpus
+
+
+def test_bundled_articles_load_with_header_metadata(corpus: Corpus) -> None:
+    assert [d.id for d in corpus.documents] == [ARTICLE_A, ARTICLE_B]
+    a, b = corpus.documents
+    assert (a.date, a.ref, a.source) == (dt.date(2026, 3, 6), 372, f"{ARTICLE_A}.txt")
+    assert (b.date, b.ref, b.source) == (dt.date(2026, 3, 13), 534, f"{ARTICLE_B}.txt")
+    assert corpus.warnings == ()
+
+
+def test_titles_are_short_and_readable(corpus: Corpus) -> None:
+    a, b = corpus.documents
+    assert a.title == "Following Junyang Lin’s announcement of his resignation"
+    assert b.title == "Lin Junyang’s departure has finally been officially acknowledged by Alibaba"
+    assert all(len(d.title) <= 81 for d in corpus.documents)
+
+
+def test_body_offsets_index_the_file_text(corpus: Corpus) -> None:
+    for doc in corpus.documents:
+        text = file_text(CORPUS_DIR / doc.source)
+        assert doc.text == text
+        assert text[doc.body_start : doc.body_end] == doc.body
+        assert doc.body.startswith(("Following Junyang Lin", "Lin Junyang’s departure"))
+        assert not doc.body[-1].isspace()
+
+
+def test_default_corpus_is_the_bundled_copy() -> None:
+    path = default_corpus_path()
+    names = sorted(p.name for p in path.glob("*.txt"))
+    assert names == [f"{ARTICLE_A}.txt", f"{ARTICLE_B}.txt"]
+    for name in names:
+        assert (path / name).read_bytes() == (CORPUS_DIR / name).read_bytes()
+
+
+def test_folder_is_searched_recursively_sorted_by_path(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.md").write_text("# A Heading\n\nSecond doc body.\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("First doc, no header.", encoding="utf-8")
+    (tmp_path / "ignored.csv").write_text("x,y", encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert [(d.id, d.source, d.date) for d in corpus.documents] == [
+        ("a", "a.txt", None), ("z", "b/z.md", None)
+    ]
+    assert corpus.documents[1].title == "A Heading"
+
+
+def test_crlf_and_bom_keep_exact_offsets(tmp_path: Path) -> None:
+    raw = "\ufeff03/06 2026\r\n7\r\nFirst line here.\r\nSecond line. Third one!\r\n"
+    (tmp_path / "x.txt").write_bytes(raw.encode("utf-8"))
+    doc = load_corpus(tmp_path).documents[0]
+    assert doc.date == dt.date(2026, 3, 6) and doc.ref == 7
+    text = file_text(tmp_path / "x.txt")
+    assert text[doc.body_start : doc.body_end] == "First line here.\r\nSecond line. Third one!"
+
+
+def test_jsonl_corpus_beir_style(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    rows = [
+        {"_id": 1, "title": "Alpha", "text": "Alpha text.", "date": "2024-02-01"},
+        {"id": "b", "text": "Beta text here.", "url": "https://example.org/b"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n", encoding="utf-8")
+    corpus = load_corpus(path)
+    a, b = corpus.documents
+    assert (a.id, a.title, a.date) == ("1", "Alpha", dt.date(2024, 2, 1))
+    assert (b.id, b.title, b.url) == ("b", "Beta text here", "https://example.org/b")
+    assert corpus.warnings == ("docs.jsonl:3: invalid JSON (Expecting value); skipped",)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "missing", "no such file or folder"),
+        (lambda p: p, "no .txt or .md files found"),
+    ],
+)
+def test_unusable_paths_raise_one_line_errors(tmp_path: Path, make, message: str) -> None:
+    with pytest.raises(CorpusError, match=message) as info:
+        load_corpus(make(tmp_path))
+    assert "\n" not in str(info.value)
+
+
+def test_a_plain_file_is_not_a_corpus(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("hi", encoding="utf-8")
+    with pytest.raises(CorpusError, match="expected a folder"):
+        load_corpus(f)
+
+
+def test_bad_files_are_skipped_with_warnings(tmp_path: Path) -> None:
+    shutil.copy(CORPUS_DIR / f"{ARTICLE_A}.txt", tmp_path)
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "header_only.txt").write_text("03/06 2026\n12\n", encoding="utf-8")
+    (tmp_path / "baddate.txt").write_text("13/45 2026\n12\nBody text.", encoding="utf-8")
+    (tmp_path / "yesterday.txt").write_text("yesterday\n12\nBody text.", encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert sorted(d.id for d in corpus.documents) == [ARTICLE_A, "baddate", "yesterday"]
+    assert corpus.get("baddate").date is None and corpus.get("baddate").body == "Body text."
+    assert corpus.get("yesterday").body == "Body text."
+    assert sorted(corpus.warnings) == [
+        "baddate.txt:1: invalid date '13/45 2026' (expected MM/DD YYYY)",
+        "bin.txt: binary file (NUL byte); skipped",
+        "empty.txt: empty file; skipped",
+        "header_only.txt: no text after the header; skipped",
+        "latin1.txt:1: not UTF-8 (byte 0xe9); skipped",
+        "yesterday.txt:1: not a date 'yesterday' (expected MM/DD YYYY); date unknown",
+    ]
+
+
+def test_duplicate_ids_are_made_unique(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text("One.", encoding="utf-8")
+    (tmp_path / "sub" / "a.txt").write_text("Two.", encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert [d.id for d in corpus.documents] == ["a", "sub/a"]
+    assert corpus.warnings == ("sub/a.txt: id 'a' already used by a.txt; using 'sub/a'",)
