@@ -1,0 +1,89 @@
+"""The one tokenizer used for indexing, querying and answer scoring."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+import Stemmer
+from pydantic import BaseModel, ConfigDict
+
+# Letters/digits, with inner dots, ampersands or apostrophes kept ("Qwen3.5", "0.8B", "R&D",
+# "don't"); hyphens and dashes split ("open-source" -> "open", "source").
+_TOKEN = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:[.&'][\p{L}\p{N}\p{M}]+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'", "`": "'"})
+_POSSESSIVE = regex.compile(r"'s$")
+
+# English function words plus question words: they carry no topic. Question words are read
+# by the answerer from the raw question, not from tokens.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are aren't as at be because been
+    before being below between both but by can can't cannot could couldn't did didn't do does
+    doesn't doing don't down during each few for from further had hadn't has hasn't have haven't
+    having he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll
+    i'm i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor
+    not of off on once only or other ought our ours ourselves out over own same shan't she she'd
+    she'll she's should shouldn't so some such than that that's the their theirs them themselves
+    then there there's these they they'd they'll they're they've this those through to too under
+    until up very was wasn't we we'd we'll we're we've were weren't what what's when when's where
+    where's which while who who's whom why why's with won't would wouldn't you you'd you'll
+    you're you've your yours yourself yourselves s t also just will""".split()
+)
+
+
+class AnalyzerConfig(BaseModel):
+    """Analysis settings; part of the index fingerprint."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stem: bool = True
+    stopwords: bool = True
+
+
+def normalize(text: str) -> str:
+    """Casefold and unify apostrophes."""
+    return text.translate(_APOSTROPHES).casefold()
+
+
+@lru_cache(maxsize=4)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+class Analyzer:
+    """Turns text into index terms: casefolded, stopwords dropped, Snowball-stemmed."""
+
+    def __init__(self, config: AnalyzerConfig | None = None) -> None:
+        self.config = config or AnalyzerConfig()
+        self._cache: dict[str, str] = {}
+
+    def words(self, text: str) -> list[str]:
+        """Normalised word tokens, before stopword removal and stemming."""
+        out = []
+        for raw in _TOKEN.findall(normalize(text)):
+            word = _POSSESSIVE.sub("", raw).strip("'.")
+            if word:
+                out.append(word)
+        return out
+
+    def term(self, word: str) -> str | None:
+        """The index term of one normalised word, or None for a stopword."""
+        if self.config.stopwords and word in STOPWORDS:
+            return None
+        cached = self._cache.get(word)
+        if cached is None:
+            cached = word
+            if self.config.stem and word.isalpha():
+                cached = _stemmer().stemWord(word)
+            if len(self._cache) < 200_000:
+                self._cache[word] = cached
+        return cached
+
+    def tokenize(self, text: str) -> list[str]:
+        """Index terms of ``text`` in order (repeats kept, as BM25 needs)."""
+        terms = []
+        for word in self.words(text):
+            term = self.term(word)
+            if term is not None:
+                terms.append(term)
+        return terms
