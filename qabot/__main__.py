@@ -1,0 +1,5 @@
+"""``python -m qabot``."""
+
+from qabot.cli import run
+
+run()

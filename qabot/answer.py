@@ -1,0 +1,363 @@
+"""Extractive answers: pick and cite the sentences that answer a question, or abstain."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+from pydantic import BaseModel, ConfigDict
+
+from qabot.entities import EntityTable
+from qabot.models import Answer, Citation, Document, Hit, Span, Turn
+from qabot.question import META_WORDS, QuestionType, classify, clean, rewrite
+from qabot.retriever import Retriever
+
+NOT_IN_ARTICLES = "The articles don't say."
+
+# General abbreviations a reader may spell out (or not): not specific to any corpus.
+_EQUIVALENT_PHRASES = (
+    ("ceo", "chief executive officer", "chief executive"),
+    ("cto", "chief technology officer", "chief technical officer"),
+    ("cfo", "chief financial officer"),
+    ("coo", "chief operating officer"),
+    ("ai", "artificial intelligence"),
+    ("r&d", "research and development"),
+    ("dau", "daily active users"),
+    ("mau", "monthly active users"),
+    ("us", "united states"),
+    ("uk", "united kingdom"),
+)
+
+_MONTHS = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_CUES: dict[str, regex.Pattern[str]] = {
+    "why": regex.compile(
+        r"\b(?:because|reasons?|factors?|due to|led to|lead(?:s|ing)? to|catalyst|trigger(?:ed|s)?"
+        r"|stem(?:s|med)? from|caus(?:e|ed|es)|result(?:ed|s)? (?:of|from|in)|as a result|so that"
+        r"|in order to|owing to|driven by|clash(?:es)?|dissatisfaction|since|thus|therefore)\b",
+        regex.IGNORECASE,
+    ),
+    "when": regex.compile(
+        rf"\b(?:(?:{_MONTHS})\b\.?(?:\s+\d{{1,2}})?|(?:19|20)\d\d|\d{{1,2}}/\d{{1,2}}"
+        r"|yesterday|today|tonight|this (?:morning|afternoon|evening|week|month|year)"
+        r"|last (?:week|month|year|night)|(?:early|late) hours|(?:days?|weeks?|months?|years?)"
+        r" (?:prior|ago|later|earlier|before|after)|monday|tuesday|wednesday|thursday|friday"
+        r"|saturday|sunday|that (?:morning|afternoon|evening|night|day))\b",
+        regex.IGNORECASE,
+    ),
+    "how-many": regex.compile(
+        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozens?"
+        r"|hundreds?|thousands?|millions?|billions?|half|twice|double)\b",
+        regex.IGNORECASE,
+    ),
+    "quote": regex.compile(r"[“”\"]|\b(?:said|says|stated|stating|wrote|posted|told|noted"
+                           r"|announced|responded|replied|articulated|memo)\b",
+                           regex.IGNORECASE),
+    "who": regex.compile(
+        r"\b(?:ceo|cto|cfo|chief|head|lead|leader|founder|officer|president|director|researcher"
+        r"|executive|manager|blogger|expert|scientist|engineer)\b"
+        r"|(?<!^)\b\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+",
+        regex.IGNORECASE,
+    ),
+}
+
+
+class AnswerConfig(BaseModel):
+    """Answer selection settings (tuned on eval/gold.jsonl; see README, "Tuning")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    passages: int = 5
+    min_coverage: float = 0.5
+    type_bonus: float = 0.15
+    passage_weight: float = 0.1
+    context_weight: float = 0.5
+    second_ratio: float = 0.8
+    related: int = 3
+
+
+@dataclass
+class _Unit:
+    """A question concept: satisfied by any of its term alternatives."""
+
+    weight: float
+    alternatives: list[frozenset[str]]
+    entity: bool = False
+
+    def met_by(self, terms: set[str] | frozenset[str]) -> bool:
+        return any(alt <= terms for alt in self.alternatives)
+
+
+@dataclass
+class _Candidate:
+    hit: Hit
+    doc: Document
+    span: Span
+    position: int  # sentence number in the passage
+    own: float = 0.0
+    context: float = 0.0
+    typed: bool = False
+    score: float = 0.0
+    terms: frozenset[str] = field(default_factory=frozenset)
+
+
+class Bot:
+    """Question answering over a retriever: ``Bot.from_path().ask("why did Lin resign?")``."""
+
+    def __init__(self, retriever: Retriever, config: AnswerConfig | None = None) -> None:
+        self.retriever = retriever
+        self.config = config or AnswerConfig()
+        self.analyzer = retriever.analyzer
+        self.entities = EntityTable.from_texts(
+            span.text for p in retriever.passages for span in p.sentences
+        )
+        self._sentence_terms: dict[tuple[str, int], frozenset[str]] = {}
+        self._equivalents = [
+            [tuple(self.analyzer.tokenize(p)) for p in group] for group in _EQUIVALENT_PHRASES
+        ]
+
+    @classmethod
+    def from_path(cls, path: str | Path | None = None) -> Bot:
+        return cls(Retriever.from_path(path))
+
+    # -- question analysis ---------------------------------------------------------------
+
+    def _idf(self, term: str) -> float:
+        n = self.retriever.index.n_passages
+        df = self.retriever.index.document_frequency(term)
+        return math.log(1.0 + n / (df if df else 0.5))
+
+    def _units(self, question: str) -> list[_Unit]:
+        terms = self.analyzer.tokenize(question)
+        units: list[_Unit] = []
+        used: set[str] = set()
+        for group in self.entities.mentions(question):
+            forms = [frozenset(self.analyzer.tokenize(f)) for f in self.entities.forms(group)]
+            forms = [f for f in forms if f]
+            mentioned = [t for t in terms if any(t in f for f in forms)]
+            if not mentioned:
+                continue
+            used.update(mentioned)
+            weight = max(self._idf(t) for t in mentioned)
+            units.append(_Unit(weight, forms, entity=True))
+        for equivalents in self._equivalents:
+            for phrase in equivalents:
+                if phrase and _contains_run(terms, phrase) and not set(phrase) <= used:
+                    used.update(phrase)
+                    weight = max(self._idf(t) for t in phrase)
+                    units.append(_Unit(weight, [frozenset(p) for p in equivalents if p]))
+        for term in dict.fromkeys(terms):
+            if term not in used:
+                units.append(_Unit(self._idf(term), [frozenset([term])]))
+        return units
+
+    def _search_query(self, question: str) -> str:
+        """The question plus the other names of the entities it mentions."""
+        extra = [f for g in self.entities.mentions(question) for f in self.entities.forms(g)]
+        return " ".join([question, *extra])
+
+    # -- sentence scoring ----------------------------------------------------------------
+
+    def _terms(self, doc_id: str, span: Span) -> frozenset[str]:
+        key = (doc_id, span.start)
+        cached = self._sentence_terms.get(key)
+        if cached is None:
+            cached = frozenset(self.analyzer.tokenize(span.text))
+            self._sentence_terms[key] = cached
+        return cached
+
+    def _candidates(self, hits: Sequence[Hit], units: list[_Unit], qtype: QuestionType,
+                    question: str) -> list[_Candidate]:
+        total = sum(u.weight for u in units) or 1.0
+        top = hits[0].score if hits and hits[0].score > 0 else 1.0
+        by_id = {p.id: p for p in self.retriever.passages}
+        seen: set[tuple[str, int]] = set()
+        out: list[_Candidate] = []
+        cue = _CUES.get(qtype)
+        question_words = {w.casefold() for w in regex.findall(r"\p{L}+", question)}
+        for hit in hits:
+            passage = by_id[hit.passage_id]
+            doc = self.retriever.document(hit.doc_id)
+            previous: frozenset[str] = frozenset()
+            for i, span in enumerate(passage.sentences):
+                terms = self._terms(doc.id, span)
+                key = (doc.id, span.start)
+                if key in seen:
+                    previous = terms
+                    continue
+                seen.add(key)
+                own = sum(u.weight for u in units if u.met_by(terms)) / total
+                ctx = sum(
+                    u.weight for u in units if not u.met_by(terms) and u.met_by(previous)
+                ) / total
+                typed = bool(cue and _typed(cue, qtype, span.text, question_words))
+                score = (
+                    own
+                    + self.config.context_weight * ctx
+                    + (self.config.type_bonus if typed else 0.0)
+                    + self.config.passage_weight * max(hit.score, 0.0) / top
+                )
+                out.append(_Candidate(hit, doc, span, i, own, ctx, typed, score, terms))
+                previous = terms
+        out.sort(key=lambda c: (-c.score, c.hit.rank, c.span.start))
+        return out
+
+    # -- answering -----------------------------------------------------------------------
+
+    def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> Answer:
+        """Answer ``question`` from the articles, citing every sentence used."""
+        text, _ = clean(question)
+        interpreted = rewrite(text, history, self.entities) if text else text
+        if not text:
+            return self._abstain(question, interpreted, [], "Please ask a question.")
+        k = self.config.passages if k is None else k
+        qtype = classify(interpreted)
+        if qtype == "date-attribution":
+            dated = self._date_attribution(question, interpreted, k)
+            if dated is not None:
+                return dated
+        units = self._units(interpreted)
+        hits = self.retriever.search(self._search_query(interpreted), k=max(k, 1))
+        if not units or not hits:
+            return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES)
+        ranked = self._candidates(hits, units, qtype, interpreted)
+        best = ranked[0]
+        coverage = best.own + self.config.context_weight * best.context
+        if coverage < self.config.min_coverage:
+            return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES, coverage)
+        chosen = self._select(best, ranked, qtype)
+        confidence = min(1.0, coverage * (1.0 if best.typed or qtype == "what" else 0.85))
+        return self._compose(question, interpreted, chosen, confidence)
+
+    def _select(self, best: _Candidate, ranked: list[_Candidate], qtype: QuestionType
+                ) -> list[_Candidate]:
+        """The best sentence, plus another article's best when it answers nearly as well,
+        plus (for "why") the neighbouring sentence that carries the reason."""
+        chosen = [best]
+        floor = max(self.config.min_coverage, best.own * self.config.second_ratio)
+        for cand in ranked[1:]:
+            if cand.doc.id != best.doc.id and cand.own >= floor and (
+                cand.score >= best.score * self.config.second_ratio
+            ):
+                chosen.append(cand)
+                break
+        if qtype == "why" and not best.typed:
+            neighbours = [
+                c for c in ranked[1:]
+                if c.doc.id == best.doc.id and abs(c.span.start - best.span.start) > 0
+                and c.hit.passage_id == best.hit.passage_id
+                and abs(c.position - best.position) == 1 and c.typed
+            ]
+            if neighbours:
+                chosen.insert(1, neighbours[0])
+        # Same article: reading order; different articles: oldest first.
+        chosen.sort(key=lambda c: (c.doc.date.isoformat() if c.doc.date else "", c.doc.id,
+                                   c.span.start))
+        return chosen
+
+    def _compose(self, question: str, interpreted: str, chosen: list[_Candidate],
+                 confidence: float) -> Answer:
+        parts: list[str] = []
+        citations: list[Citation] = []
+        for cand in chosen:
+            n = len(citations) + 1
+            citations.append(_citation(n, cand.doc, cand.span.start, cand.span.end,
+                                       round(cand.score, 4)))
+            parts.append(f"{cand.span.text} [{n}]")
+        return Answer(
+            question=question,
+            interpreted_as=interpreted,
+            answer=" ".join(parts),
+            abstained=False,
+            confidence=round(confidence, 3),
+            citations=citations,
+        )
+
+    def _abstain(self, question: str, interpreted: str, hits: Sequence[Hit], message: str,
+                 coverage: float = 0.0) -> Answer:
+        related = list(hits[: self.config.related])
+        if related and message == NOT_IN_ARTICLES:
+            message += " The closest passages are listed as related, not as an answer."
+        return Answer(
+            question=question,
+            interpreted_as=interpreted,
+            answer=message,
+            abstained=True,
+            confidence=round(1.0 - min(coverage, 1.0), 3) if hits else 1.0,
+            citations=[],
+            related=related,
+        )
+
+    def _date_attribution(self, question: str, interpreted: str, k: int) -> Answer | None:
+        """"When was the piece that ... published?": find the article, answer from its date."""
+        description = META_WORDS.sub(" ", interpreted)
+        units = self._units(description)
+        hits = self.retriever.search(self._search_query(description), k=max(k, 1))
+        if not units or not hits:
+            return None
+        ranked = self._candidates(hits, units, "what", description)
+        best = ranked[0]
+        if best.own + self.config.context_weight * best.context < self.config.min_coverage:
+            return None
+        doc = best.doc
+        cite = _citation(1, doc, best.span.start, best.span.end, round(best.score, 4))
+        if doc.date is None:
+            text = f"The article “{doc.title}” ({doc.source}) carries no publication date [1]."
+        else:
+            text = (
+                f"The article “{doc.title}” ({doc.source}) was published on "
+                f"{human_date(doc.date.isoformat())} ({doc.date.isoformat()}) [1]."
+            )
+        return Answer(
+            question=question,
+            interpreted_as=interpreted,
+            answer=text,
+            abstained=False,
+            confidence=round(min(1.0, best.own), 3),
+            citations=[cite],
+        )
+
+
+def human_date(iso: str | None) -> str:
+    """``2026-03-13`` -> ``13 Mar 2026``; unknown dates say so."""
+    if not iso:
+        return "date unknown"
+    year, month, day = iso.split("-")
+    names = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    return f"{int(day)} {names[int(month) - 1]} {year}"
+
+
+def _citation(n: int, doc: Document, start: int, end: int, score: float) -> Citation:
+    return Citation(
+        n=n,
+        doc_id=doc.id,
+        title=doc.title,
+        date=doc.date.isoformat() if doc.date else None,
+        source=doc.source,
+        quote=doc.text[start:end],
+        start=start,
+        end=end,
+        score=score,
+    )
+
+
+def _contains_run(terms: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(terms[i : i + n]) == phrase for i in range(len(terms) - n + 1))
+
+
+def _typed(cue: regex.Pattern[str], qtype: QuestionType, sentence: str,
+           question_words: set[str]) -> bool:
+    """Whether the sentence holds the kind of thing the question asks for."""
+    for m in cue.finditer(sentence):
+        if qtype != "who":
+            return True
+        # A person or role the question did not already name.
+        if not set(regex.findall(r"\p{L}+", m.group(0).casefold())) <= question_words:
+            return True
+    return False

@@ -1,0 +1,271 @@
+"""The ``qabot`` command: thin argparse front end over the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+from qabot.errors import QabotError
+
+if TYPE_CHECKING:
+    from qabot.answer import Bot
+
+MAX_K = 1000
+
+EPILOGS = {
+    "qabot": """examples:
+  qabot                                   open the chat (the REPL)
+  qabot ask "Why did Lin Junyang resign?"
+  qabot ask --json "why did Lin resign?"
+  qabot search "Qwen3.5 parameter sizes" -k 3
+  qabot eval --report eval/report.md
+  qabot ask --corpus ~/news "who is the CEO?"
+""",
+    "ask": """examples:
+  qabot ask "Why did Lin Junyang resign?"
+  qabot ask --json -k 8 "what did Wu Yongming's memo say?"
+  printf 'who is Zhou Hao?\\nwhen did he join?\\n' | qabot ask -     (each line answered alone)
+""",
+    "search": """examples:
+  qabot search "resignation reasons"
+  qabot search --json -k 10 "open-source strategy" | jq '.hits[0].source'
+""",
+    "chat": """examples:
+  qabot chat
+  printf 'who is Zhou Hao?\\nwho did he report to?\\n' | qabot chat --json
+""",
+    "eval": """examples:
+  qabot eval
+  qabot eval --report eval/report.md --check eval/thresholds.json
+  qabot eval --gold my_questions.jsonl --corpus ~/news --json
+""",
+    "index": """examples:
+  qabot index
+  qabot index --corpus ~/news
+""",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``qabot ask: error: ... (see --help)``, status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _k(value: str) -> int:
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"-k takes a whole number, not {value!r}") from None
+    if not 1 <= k <= MAX_K:
+        raise argparse.ArgumentTypeError(f"-k must be between 1 and {MAX_K}, not {k}")
+    return k
+
+
+def _common(p: argparse.ArgumentParser, k_default: int | None) -> None:
+    p.add_argument("--corpus", metavar="PATH",
+                   help="folder of .txt/.md articles or a .jsonl file (default: bundled articles)")
+    p.add_argument("-k", type=_k, default=k_default, metavar="N",
+                   help="passages to consider (default: %(default)s)" if k_default
+                   else "passages to consider")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog="qabot",
+        description="Ask questions about a folder of news articles; every answer is cited.",
+        epilog=EPILOGS["qabot"], formatter_class=fmt,
+    )
+    parser.add_argument("--version", action="version", version=f"qabot {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    ask = sub.add_parser("ask", help="answer a question with citations", epilog=EPILOGS["ask"],
+                         description="Answer a question from the articles, with citations.",
+                         formatter_class=fmt)
+    ask.add_argument("question", metavar="QUESTION",
+                     help="the question; '-' reads one question per line from standard input")
+    _common(ask, None)
+
+    search = sub.add_parser("search", help="ranked passages for a query", epilog=EPILOGS["search"],
+                            description="Rank passages by BM25 and show them with their source.",
+                            formatter_class=fmt)
+    search.add_argument("query", metavar="QUERY")
+    _common(search, 5)
+
+    chat = sub.add_parser("chat", help="a conversation (the REPL on a terminal)",
+                          epilog=EPILOGS["chat"], formatter_class=fmt,
+                          description="Chat with follow-up questions. Reads one question per "
+                          "line when standard input is not a terminal.")
+    _common(chat, None)
+
+    ev = sub.add_parser("eval", help="score qabot against a gold question set",
+                        epilog=EPILOGS["eval"], formatter_class=fmt,
+                        description="Retrieval, answer, attribution and abstention metrics.")
+    ev.add_argument("--gold", metavar="FILE", help="gold .jsonl (default: eval/gold.jsonl)")
+    ev.add_argument("--corpus", metavar="PATH", help="corpus (default: bundled articles)")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.add_argument("--report", metavar="FILE.md", help="also write the report as Markdown")
+    ev.add_argument("--check", metavar="THRESHOLDS",
+                    help="exit 1 if any figure is below the thresholds in this JSON file")
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("qabot")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _warn(message: str) -> None:
+    from qabot.render import safe
+
+    sys.stderr.write(f"qabot: warning: {safe(message)}\n")
+
+
+def make_bot(corpus: str | None) -> Bot:
+    from qabot.answer import Bot
+    from qabot.corpus import load_corpus
+    from qabot.retriever import Retriever
+
+    loaded = load_corpus(corpus)
+    for warning in loaded.warnings:
+        _warn(warning)
+    return Bot(Retriever.from_corpus(loaded))
+
+
+def _lines(stream: TextIO) -> Iterator[str]:
+    for line in stream:
+        if line.strip():
+            yield line.rstrip("\r\n")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qabot.render import answer_text
+
+    bot = make_bot(args.corpus)
+    questions = _lines(sys.stdin) if args.question == "-" else iter([args.question])
+    first = True
+    for question in questions:
+        answer = bot.ask(question, k=args.k)
+        if args.json:
+            _out(answer.model_dump_json())
+        else:
+            _out(("" if first else "\n") + answer_text(answer))
+        first = False
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from qabot.render import hits_text
+
+    bot = make_bot(args.corpus)
+    hits = bot.retriever.search(args.query, k=args.k)
+    if args.json:
+        _out(json.dumps({"query": args.query, "hits": [h.model_dump() for h in hits]},
+                        ensure_ascii=False))
+    else:
+        _out(hits_text(hits))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    bot = make_bot(args.corpus)
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from qabot.repl import Repl
+
+        return Repl(bot, k=args.k, json_mode=args.json).run()
+    return chat_batch(bot, sys.stdin, _out, k=args.k, json_mode=args.json)
+
+
+def chat_batch(bot: Bot, stream: TextIO, emit: Callable[[str], None], *, k: int | None,
+               json_mode: bool) -> int:
+    """One conversation from lines of text: follow-ups resolve against earlier turns."""
+    from qabot.models import Turn
+    from qabot.render import answer_text
+
+    history: list[Turn] = []
+    first = True
+    for question in _lines(stream):
+        answer = bot.ask(question, history=history, k=k)
+        history.append(answer.as_turn())
+        if json_mode:
+            emit(answer.model_dump_json())
+        else:
+            emit(("" if first else "\n") + f"> {question}\n" + answer_text(answer))
+        first = False
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from qabot.evaluate import (
+        check_thresholds,
+        default_gold_path,
+        evaluate,
+        format_report,
+        load_gold,
+        report_json,
+    )
+
+    gold = load_gold(args.gold or default_gold_path())
+    bot = make_bot(args.corpus)
+    report = evaluate(bot, gold)
+    text = format_report(report)
+    if args.report:
+        try:
+            Path(args.report).write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise QabotError(f"{args.report}: cannot write report ({exc.strerror})") from None
+    _out(report_json(report) if args.json else text)
+    if args.check:
+        problems = check_thresholds(report, args.check)
+        for problem in problems:
+            sys.stderr.write(f"qabot eval: below threshold: {problem}\n")
+        return 1 if problems else 0
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "ask": cmd_ask, "search": cmd_search, "chat": cmd_chat, "eval": cmd_eval,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["chat", *(argv or sys.argv[1:])])
+    try:
+        return COMMANDS[args.command](args)
+    except QabotError as exc:
+        from qabot.render import safe
+
+        sys.stderr.write(f"qabot: error: {safe(str(exc))}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head -1`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def run() -> None:
+    sys.exit(main())

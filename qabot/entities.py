@@ -1,0 +1,132 @@
+"""Names and their aliases, learned from the corpus text itself (no hand-made table).
+
+Rules: capitalised word sequences are name candidates; "A B" and "B A" are one name (order
+swap, "Lin Junyang"/"Junyang Lin"); "X (Y)" makes X an alias of Y ("'Wu Ma' (Wu Yongming)");
+a single word of a name found in exactly one such name group is an alias too ("Lin").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+import regex
+
+from qabot.analysis import STOPWORDS, normalize
+
+_CAP = r"\p{Lu}\p{Ll}+"
+_NAME = regex.compile(rf"(?<![\p{{L}}\p{{N}}])({_CAP}(?:[ \t]+{_CAP}){{1,2}})(?![\p{{L}}\p{{N}}])")
+_PAREN = regex.compile(
+    rf"['‘\"“]?((?:{_CAP})(?:[ \t]+{_CAP})*)['’\"”]?[ \t]*\(((?:{_CAP})(?:[ \t]+{_CAP})+)\)"
+)
+_WORDS = regex.compile(r"[\p{L}\p{N}]+")
+
+Name = tuple[str, ...]
+
+
+def _key(surface: str) -> Name:
+    return tuple(_WORDS.findall(normalize(surface)))
+
+
+class EntityTable:
+    """Groups of surface forms (as normalised word tuples) that name the same thing."""
+
+    def __init__(self, groups: Iterable[set[Name]], single: dict[str, int]) -> None:
+        self.groups: list[frozenset[Name]] = [frozenset(g) for g in groups]
+        self._single = single  # one-word alias -> group number
+        self._by_form: dict[Name, int] = {}
+        for i, group in enumerate(self.groups):
+            for form in group:
+                self._by_form.setdefault(form, i)
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> EntityTable:
+        texts = list(texts)
+        # Words also seen in lower case are ordinary words ("Following", "After"), not names.
+        common = set(STOPWORDS)
+        for text in texts:
+            common.update(w for w in _WORDS.findall(text) if w[0].islower())
+        counts: Counter[Name] = Counter()
+        links: list[tuple[Name, Name]] = []
+        for text in texts:
+            for m in _NAME.finditer(text):
+                name = _key(m.group(1))
+                while name and name[0] in common:
+                    name = name[1:]
+                while name and name[-1] in common:
+                    name = name[:-1]
+                if len(name) > 1 and not any(w in common for w in name):
+                    counts[name] += 1
+            for m in _PAREN.finditer(text):
+                links.append((_key(m.group(1)), _key(m.group(2))))
+        names = set(counts)
+        for name in names:
+            if len(name) == 2 and (name[1], name[0]) in names:
+                links.append((name, (name[1], name[0])))
+        # Union-find over the linked names.
+        parent: dict[Name, Name] = {}
+
+        def find(x: Name) -> Name:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for a, b in links:
+            parent[find(a)] = find(b)
+        grouped: dict[Name, set[Name]] = {}
+        for a, _ in links:
+            grouped.setdefault(find(a), set()).add(a)
+        for _, b in links:
+            grouped.setdefault(find(b), set()).add(b)
+        groups = [g for g in grouped.values() if len(g) > 1]
+        # A word is a one-word alias when it belongs to exactly one linked group's names and
+        # to no other multi-word name candidate.
+        owners: dict[str, set[int]] = {}
+        for i, group in enumerate(groups):
+            for form in group:
+                if len(form) > 1:
+                    for word in form:
+                        owners.setdefault(word, set()).add(i)
+        elsewhere: Counter[str] = Counter()
+        grouped_forms = {f for g in groups for f in g}
+        for name in names - grouped_forms:
+            for word in name:
+                elsewhere[word] += 1
+        single = {
+            w: next(iter(o))
+            for w, o in owners.items()
+            if len(o) == 1 and not elsewhere[w] and len(w) > 1
+        }
+        return cls(groups, single)
+
+    def group_of(self, words: Name) -> int | None:
+        if words in self._by_form:
+            return self._by_form[words]
+        if len(words) == 1:
+            return self._single.get(words[0])
+        return None
+
+    def mentions(self, text: str) -> list[int]:
+        """Groups named in ``text``, in order of first mention (longest match first)."""
+        words = _WORDS.findall(normalize(text))
+        found: list[int] = []
+        i = 0
+        while i < len(words):
+            for size in (3, 2, 1):
+                group = self.group_of(tuple(words[i : i + size]))
+                if group is not None and i + size <= len(words):
+                    if group not in found:
+                        found.append(group)
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+    def forms(self, group: int) -> list[str]:
+        """Every surface form of a group, longest first, as plain text."""
+        forms = sorted(self.groups[group], key=lambda f: (-len(f), f))
+        singles = sorted(w for w, g in self._single.items() if g == group)
+        return [" ".join(f) for f in forms] + singles

@@ -1,0 +1,138 @@
+"""Reading a question: cleaning, its expected answer type, and follow-up rewriting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import regex
+
+from qabot.entities import EntityTable
+from qabot.models import Turn
+
+QuestionType = Literal[
+    "why", "when", "who", "how-many", "quote", "yes-no", "date-attribution", "what"
+]
+MAX_QUESTION_CHARS = 2000
+
+_CONTROL = regex.compile(r"[\p{Cc}\p{Cf}&&[^\t\n]]|[\u2028\u2029]")
+_SPACE = regex.compile(r"\s+")
+
+_DOC_WORDS = r"(?:article|piece|story|report|post|column|essay|op-?ed|write-?up|text|blog)"
+_PUBLISH = (
+    r"(?:published|come out|came out|written|released|appear(?:ed)?|run|ran|dated|posted|"
+    r"out|publish)"
+)
+_DATE_ATTRIBUTION = regex.compile(
+    rf"\b(?:(?:when|what (?:day|date|time)|which (?:day|date))\b.*\b{_DOC_WORDS}\b.*\b{_PUBLISH}\b"
+    rf"|publication date|date of (?:the|that) {_DOC_WORDS}|when was .*\b{_DOC_WORDS}\b"
+    rf"|(?:which|what) {_DOC_WORDS}\b.*\bwhen\b.*\b{_PUBLISH}\b)",
+    regex.IGNORECASE,
+)
+# Words that describe the article rather than its content: dropped from the search query.
+META_WORDS = regex.compile(
+    rf"\b(?:{_DOC_WORDS}s?|{_PUBLISH}|publication|date|day|when|which|what|that|the|was|is"
+    rf"|did|does|of|one|first|second|quotes?|quoting|mentions?|mentioning|lists?|cites?)\b",
+    regex.IGNORECASE,
+)
+_YES_NO = regex.compile(
+    r"^(?:is|are|was|were|do|does|did|will|would|can|could|has|have|had|should|shall)\b",
+    regex.IGNORECASE,
+)
+_QUOTE = regex.compile(
+    r"\b(?:what|how)\b.*\b(?:say|said|says|write|wrote|written|post|posted|tweet|tweeted|"
+    r"state|stated|announce|announced|reply|replied|respond|responded|tell|told|call|called|"
+    r"memo|email|message)\b",
+    regex.IGNORECASE,
+)
+
+
+def clean(question: str) -> tuple[str, bool]:
+    """Control characters removed, white space collapsed, length bounded; (text, truncated)."""
+    text = _SPACE.sub(" ", _CONTROL.sub(" ", question)).strip()
+    if len(text) > MAX_QUESTION_CHARS:
+        return text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0], True
+    return text, False
+
+
+def classify(question: str) -> QuestionType:
+    """The kind of answer a question expects, from its wording."""
+    q = question.casefold()
+    if _DATE_ATTRIBUTION.search(q):
+        return "date-attribution"
+    if regex.search(r"\bwhy\b|\bwhat (?:made|caused|led|drove|prompted)\b|\breasons?\b|"
+                    r"\bhow come\b", q):
+        return "why"
+    if regex.search(r"\bhow (?:many|much|fast|big|large|long|old)\b|\bwhat (?:percentage|share|"
+                    r"number|amount)\b|\bby what (?:percentage|factor)\b|\bhow .* times\b", q):
+        return "how-many"
+    if regex.search(r"\bwhen\b|\bwhat (?:day|date|year|month|time)\b|\bsince when\b|"
+                    r"\bon what (?:day|date)\b|\bwhich (?:day|date|year|month)\b", q):
+        return "when"
+    if regex.search(r"\bwho(?:m|se)?\b|\bwhich (?:person|people|executives?|members?|"
+                    r"leaders?|researchers?)\b", q):
+        return "who"
+    if _QUOTE.search(q):
+        return "quote"
+    if _YES_NO.search(q):
+        return "yes-no"
+    return "what"
+
+
+_PERSONAL = {"he": "", "him": "", "she": "", "her": "", "his": "'s", "hers": "'s"}
+_PRONOUN = regex.compile(r"\b(he|him|she|his|hers|her)\b", regex.IGNORECASE)
+_OBJECT = regex.compile(r"\b(him|her)\b(?!\s*self)", regex.IGNORECASE)
+_ELLIPSIS = regex.compile(
+    r"^(?:and|what about|how about|and what about|same for|what of)\s+(.+?)[\s?.!]*$",
+    regex.IGNORECASE,
+)
+_NAME = regex.compile(r"\p{Lu}[\p{Ll}\p{Lu}]+(?:[ ](?:\p{Lu}[\p{Ll}]+|[\p{Lu}]{2,}))+")
+
+
+def main_entity(text: str, entities: EntityTable) -> str | None:
+    """The first name mentioned: a known name group, else a capitalised word run."""
+    groups = entities.mentions(text)
+    names = [m.group(0) for m in _NAME.finditer(text)]
+    # Skip a capitalised question opener ("Who Is ...").
+    names = [n for n in names if n.split()[0].casefold() not in {"who", "what", "why", "when"}]
+    candidates: list[tuple[int, str]] = []
+    if names:
+        candidates.append((text.find(names[0]), names[0]))
+    if groups:
+        form = entities.forms(groups[0])
+        for f in form:
+            pos = text.casefold().find(f)
+            if pos >= 0:
+                candidates.append((pos, text[pos : pos + len(f)]))
+                break
+    if not candidates:
+        return None
+    return min(candidates)[1]
+
+
+def rewrite(question: str, history: Sequence[Turn], entities: EntityTable) -> str:
+    """Resolve a follow-up against the previous turn; a stand-alone question is returned as is."""
+    if not history:
+        return question
+    last = history[-1]
+    ellipsis = _ELLIPSIS.match(question)
+    previous_entity = main_entity(last.interpreted_as, entities) or main_entity(
+        last.answer, entities
+    )
+    if ellipsis and previous_entity:
+        new = ellipsis.group(1)
+        base = last.interpreted_as
+        pos = base.find(previous_entity)
+        if pos >= 0:
+            return base[:pos] + new + base[pos + len(previous_entity) :]
+        return f"{base.rstrip('?.! ')} ({new})?"
+    if previous_entity:
+        # With a subject of its own ("how did Lin respond to him?") only an object pronoun
+        # points back; otherwise the first pronoun does ("who did he report to?").
+        pattern = _OBJECT if main_entity(question, entities) else _PRONOUN
+
+        def replace(m: regex.Match[str]) -> str:
+            return f"{previous_entity}{_PERSONAL[m.group(1).casefold()]}"
+
+        return pattern.sub(replace, question, count=1)
+    return question

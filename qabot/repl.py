@@ -1,0 +1,326 @@
+"""The chat REPL: one prompt_toolkit session, meta-commands, cited answers in colour."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import regex
+from prompt_toolkit import PromptSession, print_formatted_text
+from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.completion import Completer, Completion, WordCompleter
+from prompt_toolkit.document import Document as PTDocument
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+from prompt_toolkit.input import Input
+from prompt_toolkit.output import Output
+from prompt_toolkit.styles import Style
+
+from qabot.answer import Bot, human_date
+from qabot.models import Answer, Citation, Turn
+from qabot.render import one_line, safe
+from qabot.segment import iter_lines
+
+STYLE = Style.from_dict(
+    {
+        "banner": "bold",
+        "prompt": "ansicyan bold",
+        "marker": "ansicyan bold",
+        "source": "ansigreen",
+        "quote": "",
+        "hl": "bold underline",
+        "abstain": "ansiyellow bold",
+        "related": "ansibrightblack",
+        "note": "italic ansibrightblack",
+        "error": "ansired",
+    }
+)
+
+Fragments = list[tuple[str, str]]
+
+
+def history_path() -> Path:
+    """``$XDG_STATE_HOME/qabot/history``, falling back to ``~/.local/state/qabot/history``."""
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "qabot" / "history"
+
+
+def open_history(warn: Callable[[str], None]) -> History:
+    """A persistent history, or an in-memory one (with one warning) if it cannot be written."""
+    path = history_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        warn(f"history disabled: cannot write {path} ({exc.strerror})")
+        return InMemoryHistory()
+    return FileHistory(str(path))
+
+
+class _SlashCompleter(Completer):
+    """Completes meta-commands, only when the line starts with '/'."""
+
+    def __init__(self, words: list[str]) -> None:
+        self._inner = WordCompleter(words, sentence=True)
+
+    def get_completions(self, document: PTDocument, complete_event):  # type: ignore[no-untyped-def]
+        if document.text_before_cursor.lstrip().startswith("/"):
+            yield from self._inner.get_completions(document, complete_event)
+
+
+class Repl:
+    """A conversation with the bot on a terminal. ``run()`` returns the exit status."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        k: int | None = None,
+        json_mode: bool = False,
+        input: Input | None = None,
+        output: Output | None = None,
+        printer: Output | None = None,
+        colour: bool | None = None,
+    ) -> None:
+        self.bot = bot
+        self.k = k
+        self.json_mode = json_mode
+        self.history: list[Turn] = []
+        self.last: Answer | None = None
+        self._printer = printer
+        self.colour = (not os.environ.get("NO_COLOR")) if colour is None else colour
+        self.commands: dict[str, tuple[Callable[[str], bool], str]] = {
+            "/help": (self._help, "this list"),
+            "/sources": (self._sources, "the full passages behind the last answer"),
+            "/open": (self._open, "/open N: citation N's paragraph in its article"),
+            "/docs": (self._docs, "the articles, with dates and passage counts"),
+            "/k": (self._set_k, "/k N: how many passages to consider"),
+            "/json": (self._toggle_json, "show answers as raw JSON (toggle)"),
+            "/reset": (self._reset, "forget the conversation (follow-ups start afresh)"),
+            "/quit": (self._quit, "leave (also: exit, quit, Ctrl-D)"),
+        }
+        self.session: PromptSession[str] = PromptSession(
+            history=open_history(self.note),
+            auto_suggest=AutoSuggestFromHistory(),
+            completer=_SlashCompleter(list(self.commands)),
+            complete_while_typing=False,
+            input=input,
+            output=output,
+        )
+
+    # -- output --------------------------------------------------------------------------
+
+    def emit(self, fragments: Fragments) -> None:
+        if not self.colour:
+            fragments = [("", text) for _, text in fragments]
+        print_formatted_text(FormattedText(fragments), style=STYLE, output=self._printer,
+                             end="")
+
+    def say(self, text: str, style: str = "") -> None:
+        self.emit([(style, safe(text) + "\n")])
+
+    def note(self, text: str) -> None:
+        self.say(text, "class:note")
+
+    def _width(self) -> int:
+        try:
+            cols = self.session.output.get_size().columns
+        except Exception:  # a dummy or closed output has no size
+            cols = 0
+        return max(40, min(cols or 88, 100))
+
+    # -- the loop ------------------------------------------------------------------------
+
+    def banner(self) -> str:
+        docs = self.bot.retriever.corpus.documents
+        dates = sorted(d.date.isoformat() for d in docs if d.date)
+        span = f", {human_date(dates[0])} – {human_date(dates[-1])}" if dates else ""
+        n = len(self.bot.retriever.passages)
+        return (f"qabot · {len(docs)} articles, {n} passages{span} · "
+                "/help for commands, Ctrl-D to quit")
+
+    def run(self) -> int:
+        self.say(self.banner(), "class:banner")
+        while True:
+            try:
+                line = self.session.prompt([("class:prompt", "ask› ")], style=STYLE)
+            except KeyboardInterrupt:
+                continue  # Ctrl-C clears the line
+            except EOFError:
+                return 0
+            if not self.handle(line):
+                return 0
+
+    def handle(self, line: str) -> bool:
+        """Act on one input line; False means leave."""
+        text = line.strip()
+        if not text:
+            return True
+        if text.casefold() in ("exit", "quit"):
+            return False
+        if text.startswith("/"):
+            name, _, arg = text.partition(" ")
+            command = self.commands.get(name.casefold())
+            if command is None:
+                self.say(f"Unknown command {one_line(name, 40)}. Type /help for the list.",
+                         "class:error")
+                return True
+            return command[0](arg.strip())
+        try:
+            answer = self.bot.ask(text, history=self.history, k=self.k)
+        except KeyboardInterrupt:
+            self.note("(interrupted)")
+            return True
+        self.history.append(answer.as_turn())
+        self.last = answer
+        self.show(answer)
+        return True
+
+    # -- answers -------------------------------------------------------------------------
+
+    def show(self, answer: Answer) -> None:
+        if self.json_mode:
+            self.say(answer.model_dump_json(indent=2))
+            return
+        terms = set(self.bot.analyzer.tokenize(answer.interpreted_as))
+        out: Fragments = []
+        if answer.interpreted_as != answer.question:
+            out.append(("class:note", f"(interpreted as: {one_line(answer.interpreted_as)})\n"))
+        if answer.abstained:
+            out.append(("class:abstain", one_line(answer.answer) + "\n"))
+            if answer.related:
+                out.append(("class:related", "\nRelated passages (not an answer):\n"))
+                for h in answer.related:
+                    out.append(("class:related",
+                                f"- {one_line(h.title)} · {human_date(h.date)} · "
+                                f"{one_line(h.source)}\n  {one_line(h.text, 200)}\n"))
+        else:
+            for part in regex.split(r"(\[\d+\])", one_line(answer.answer)):
+                out.append(("class:marker" if regex.fullmatch(r"\[\d+\]", part) else "", part))
+            out.append(("", "\n\nSources:\n"))
+            for c in answer.citations:
+                out.extend(self._citation(c, terms))
+        out.append(("", "\n"))
+        self.emit(out)
+
+    def _citation(self, c: Citation, terms: set[str]) -> Fragments:
+        head = f"[{c.n}] {one_line(c.title)} · {human_date(c.date)} · {one_line(c.source)}\n"
+        return [("class:source", head), ("", "    “"), *self._highlight(c.quote, terms),
+                ("", "”\n")]
+
+    def _highlight(self, text: str, terms: set[str]) -> Fragments:
+        """The text with the question's terms in the highlight style."""
+        out: Fragments = []
+        pos = 0
+        flat = one_line(text)
+        for m in regex.finditer(r"[\p{L}\p{N}][\p{L}\p{N}'’.&]*", flat):
+            tokens = self.bot.analyzer.tokenize(m.group(0))
+            if tokens and tokens[0] in terms:
+                out.append(("class:quote", flat[pos : m.start()]))
+                out.append(("class:hl", m.group(0)))
+                pos = m.end()
+        out.append(("class:quote", flat[pos:]))
+        return out
+
+    # -- meta-commands (each returns False to leave) -------------------------------------
+
+    def _help(self, _: str) -> bool:
+        lines = ["Ask a question in plain English, or use a command:"]
+        lines += [f"  {name:<9} {text}" for name, (_, text) in self.commands.items()]
+        lines.append("Ctrl-C clears the line; Ctrl-D or /quit leaves.")
+        self.say("\n".join(lines))
+        return True
+
+    def _need_answer(self) -> Answer | None:
+        if self.last is None or not (self.last.citations or self.last.related):
+            self.note("No sources yet: ask a question first.")
+            return None
+        return self.last
+
+    def _sources(self, _: str) -> bool:
+        answer = self._need_answer()
+        if answer is None:
+            return True
+        shown: set[str] = set()
+        terms = set(self.bot.analyzer.tokenize(answer.interpreted_as))
+        spans = [(c.doc_id, c.start, c.end) for c in answer.citations] or [
+            (h.doc_id, h.start, h.end) for h in answer.related
+        ]
+        for doc_id, start, end in spans:
+            for p in self.bot.retriever.passages:
+                if p.doc_id == doc_id and p.start <= start and end <= p.end and p.id not in shown:
+                    shown.add(p.id)
+                    doc = self.bot.retriever.document(doc_id)
+                    head = (f"{p.id} · {one_line(doc.title)} · "
+                            f"{human_date(doc.date.isoformat() if doc.date else None)}")
+                    if p.section:
+                        head += f" · § {one_line(p.section)}"
+                    self.emit([("class:source", head + "\n"), *self._highlight(p.text, terms),
+                               ("", "\n\n")])
+                    break
+        return True
+
+    def _open(self, arg: str) -> bool:
+        answer = self._need_answer()
+        if answer is None:
+            return True
+        if not arg.isdigit() or not 1 <= int(arg) <= len(answer.citations):
+            self.say(f"Usage: /open N, where N is 1 to {len(answer.citations)}.", "class:error")
+            return True
+        c = answer.citations[int(arg) - 1]
+        doc = self.bot.retriever.document(c.doc_id)
+        para = (c.start, c.end)
+        for a, b in iter_lines(doc.text, doc.body_start, doc.body_end):
+            if a <= c.start < b + 1:
+                para = (a, max(b, c.end))
+                break
+        a, b = para
+        self.emit([
+            ("class:source",
+             f"{one_line(doc.title)} · {human_date(c.date)} · {one_line(doc.source)}"
+             f" · characters {a}–{b}\n"),
+            ("", one_line(doc.text[a : c.start])),
+            ("class:hl", " " * (c.start > a) + one_line(c.quote)),
+            ("", " " * (c.end < b) + one_line(doc.text[c.end : b]) + "\n"),
+        ])
+        return True
+
+    def _docs(self, _: str) -> bool:
+        counts: dict[str, int] = {}
+        for p in self.bot.retriever.passages:
+            counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
+        lines = []
+        for d in self.bot.retriever.corpus.documents:
+            date = human_date(d.date.isoformat() if d.date else None)
+            lines.append(f"{date:>12} · {one_line(d.title)} · {one_line(d.source)}"
+                         f" · {counts.get(d.id, 0)} passages")
+        self.say("\n".join(lines))
+        return True
+
+    def _set_k(self, arg: str) -> bool:
+        if not arg:
+            self.say(f"k is {self.k or self.bot.config.passages}.")
+        elif arg.isdigit() and 1 <= int(arg) <= 1000:
+            self.k = int(arg)
+            self.say(f"Now considering {self.k} passages per question.")
+        else:
+            self.say("Usage: /k N, with N from 1 to 1000.", "class:error")
+        return True
+
+    def _toggle_json(self, _: str) -> bool:
+        self.json_mode = not self.json_mode
+        self.say(f"JSON output {'on' if self.json_mode else 'off'}.")
+        return True
+
+    def _reset(self, _: str) -> bool:
+        self.history.clear()
+        self.last = None
+        self.say("Conversation forgotten.")
+        return True
+
+    def _quit(self, _: str) -> bool:
+        return False
+

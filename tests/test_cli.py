@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ARTICLE_B, CORPUS_DIR, file_text
+
+from qabot.cli import main
+
+CONTRACT = {"question", "interpreted_as", "answer", "abstained", "confidence", "citations"}
+CITATION = {"n", "doc_id", "title", "date", "source", "quote", "start", "end", "score"}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ask_json_cites_the_three_reasons(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "ask", "--json", "why did Lin resign?")
+    assert code == 0 and err == ""
+    answer = json.loads(out)
+    assert CONTRACT <= set(answer)
+    assert answer["abstained"] is False and answer["answer"].endswith("[1]")
+    cite = answer["citations"][0]
+    assert set(cite) == CITATION
+    assert (cite["n"], cite["doc_id"], cite["date"]) == (1, ARTICLE_B, "2026-03-13")
+    assert "three primary reasons" in cite["quote"]
+    assert file_text(CORPUS_DIR / cite["source"])[cite["start"] : cite["end"]] == cite["quote"]
+
+
+def test_ask_text_shows_sources_with_dates(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "Why did Lin Junyang resign?")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("After piecing together the clues, Farsight identified")
+    assert "Sources:" in lines
+    assert (f"[1] Lin Junyang’s departure has finally been officially acknowledged by Alibaba"
+            f" · 13 Mar 2026 · {ARTICLE_B}.txt") in lines
+
+
+def test_ask_dash_reads_questions_from_stdin(capsys, monkeypatch) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("who is Zhou Hao?\n\nhow do I bake bread?\n"))
+    code, out, _ = run(capsys, "ask", "-", "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["question"] for r in rows] == ["who is Zhou Hao?",
+                                                          "how do I bake bread?"]
+    assert [r["abstained"] for r in rows] == [False, True]
+
+
+def test_search_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "search", "--json", "-k", "2", "Qwen3.5 parameter sizes")
+    data = json.loads(out)
+    assert code == 0 and data["query"] == "Qwen3.5 parameter sizes"
+    assert [h["rank"] for h in data["hits"]] == [1, 2]
+    assert "0.8B, 2B, 4B, and 9B" in data["hits"][0]["text"]
+    code, out, _ = run(capsys, "search", "-k", "1", "Qwen3.5 parameter sizes")
+    assert out.startswith("1. Lin Junyang’s departure has finally been officially acknowledged"
+                          " by Alibaba · 13 Mar 2026 · ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ask", "-k", "0", "x"], "qabot ask: error: argument -k: -k must be between 1 and 1000"),
+        (["ask", "-k", "-1", "x"], "qabot ask: error: argument -k: -k must be between 1 and 1000"),
+        (["ask", "-k", "many", "x"], "qabot ask: error: argument -k: -k takes a whole number"),
+        (["search", "--frobnicate", "x"], "qabot: error: unrecognized arguments: --frobnicate"),
+        (["ask", "--corpus", "/no/such/dir", "x"], "qabot: error: /no/such/dir: no such file"),
+    ],
+)
+def test_usage_errors_are_one_line_status_2(capsys, argv: list[str], message: str) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        code = main(argv)
+        raise SystemExit(code)
+    _, err = capsys.readouterr()
+    assert exit_info.value.code == 2
+    assert err.startswith(message) and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["ask", "search", "chat", "eval"])
+def test_every_command_has_help_with_examples(capsys, command: str) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    out, _ = capsys.readouterr()
+    assert exit_info.value.code == 0 and "examples:" in out and f"qabot {command}" in out
+
+
+def test_installed_command_works_from_any_directory(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "qabot", "ask", "--json", "who is Zhou Hao?"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    answer = json.loads(proc.stdout)
+    assert "Google DeepMind" in answer["answer"]
+    assert proc.stderr == ""
+
+
+def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
+    script = (f"{sys.executable} -m qabot ask - < /dev/stdin | head -c 1 > /dev/null; "
+              "exit ${PIPESTATUS[0]}")
+    proc = subprocess.run(["bash", "-c", script], input="who is Zhou Hao?\n" * 200,
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert "Traceback" not in proc.stderr and proc.stderr == ""
+    assert proc.returncode == 0
