@@ -73,7 +73,11 @@ class AnswerConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     passages: int = 5
-    min_coverage: float = 0.5
+    min_coverage: float = 0.4
+    min_coverage_typed: float = 0.3
+    missing_name_factor: float = 0.5
+    min_specificity: float = 0.1
+    min_content: float = 0.25
     type_bonus: float = 0.15
     passage_weight: float = 0.1
     context_weight: float = 0.5
@@ -87,7 +91,7 @@ class _Unit:
 
     weight: float
     alternatives: list[frozenset[str]]
-    entity: bool = False
+    required: bool = False  # a name or number: must appear near any answer
 
     def met_by(self, terms: set[str] | frozenset[str]) -> bool:
         return any(alt <= terms for alt in self.alternatives)
@@ -102,8 +106,14 @@ class _Candidate:
     own: float = 0.0
     context: float = 0.0
     typed: bool = False
+    missing_name: bool = False
+    content: float = 1.0  # share of the non-name concepts met in the sentence or context
     score: float = 0.0
     terms: frozenset[str] = field(default_factory=frozenset)
+
+    def coverage(self, context_weight: float, missing_name_factor: float) -> float:
+        value = self.own + context_weight * self.context
+        return value * missing_name_factor if self.missing_name else value
 
 
 class Bot:
@@ -132,8 +142,24 @@ class Bot:
         df = self.retriever.index.document_frequency(term)
         return math.log(1.0 + n / (df if df else 0.5))
 
+    def _specificity(self, question: str) -> dict[str, float]:
+        """Per term, how informative its word is in general English (wordfreq's Zipf scale):
+        question-framing words ("think", "get", "made") weigh little, rare words fully."""
+        from wordfreq import zipf_frequency
+
+        out: dict[str, float] = {}
+        for word in self.analyzer.words(question):
+            term = self.analyzer.term(word)
+            if term is None:
+                continue
+            zipf = zipf_frequency(word, "en")
+            value = min(1.0, max(self.config.min_specificity, (7.0 - zipf) / 4.0))
+            out[term] = min(out.get(term, 1.0), value)
+        return out
+
     def _units(self, question: str) -> list[_Unit]:
         terms = self.analyzer.tokenize(question)
+        spec = self._specificity(question)
         units: list[_Unit] = []
         used: set[str] = set()
         for group in self.entities.mentions(question):
@@ -143,18 +169,29 @@ class Bot:
             if not mentioned:
                 continue
             used.update(mentioned)
-            weight = max(self._idf(t) for t in mentioned)
-            units.append(_Unit(weight, forms, entity=True))
+            weight = max(self._idf(t) * spec.get(t, 1.0) for t in mentioned)
+            units.append(_Unit(weight, forms, required=True))
         for equivalents in self._equivalents:
             for phrase in equivalents:
                 if phrase and _contains_run(terms, phrase) and not set(phrase) <= used:
                     used.update(phrase)
-                    weight = max(self._idf(t) for t in phrase)
+                    weight = max(self._idf(t) * spec.get(t, 1.0) for t in phrase)
                     units.append(_Unit(weight, [frozenset(p) for p in equivalents if p]))
+        names = self._name_terms(question)
         for term in dict.fromkeys(terms):
             if term not in used:
-                units.append(_Unit(self._idf(term), [frozenset([term])]))
+                weight = self._idf(term) * spec.get(term, 1.0)
+                units.append(_Unit(weight, [frozenset([term])], term in names))
         return units
+
+    def _name_terms(self, question: str) -> set[str]:
+        """Terms of capitalised words (not the first) and of words with digits."""
+        out: set[str] = set()
+        for i, m in enumerate(regex.finditer(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}.&'’]*", question)):
+            word = m.group(0).rstrip(".")
+            if (i > 0 and word[0].isupper() and word != "I") or any(c.isdigit() for c in word):
+                out.update(self.analyzer.tokenize(word))
+        return out
 
     def _search_query(self, question: str) -> str:
         """The question plus the other names of the entities it mentions."""
@@ -174,36 +211,47 @@ class Bot:
     def _candidates(self, hits: Sequence[Hit], units: list[_Unit], qtype: QuestionType,
                     question: str) -> list[_Candidate]:
         total = sum(u.weight for u in units) or 1.0
+        content_total = sum(u.weight for u in units if not u.required)
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
         by_id = {p.id: p for p in self.retriever.passages}
         seen: set[tuple[str, int]] = set()
         out: list[_Candidate] = []
         cue = _CUES.get(qtype)
         question_words = {w.casefold() for w in regex.findall(r"\p{L}+", question)}
+        cfg = self.config
         for hit in hits:
             passage = by_id[hit.passage_id]
             doc = self.retriever.document(hit.doc_id)
-            previous: frozenset[str] = frozenset()
+            heading = frozenset(self.analyzer.tokenize(passage.section or ""))
+            nearby = heading.union(*(self._terms(doc.id, sp) for sp in passage.sentences))
+            previous: frozenset[str] = heading
             for i, span in enumerate(passage.sentences):
                 terms = self._terms(doc.id, span)
                 key = (doc.id, span.start)
+                context = previous | heading
+                previous = terms
                 if key in seen:
-                    previous = terms
                     continue
                 seen.add(key)
                 own = sum(u.weight for u in units if u.met_by(terms)) / total
                 ctx = sum(
-                    u.weight for u in units if not u.met_by(terms) and u.met_by(previous)
+                    u.weight for u in units if not u.met_by(terms) and u.met_by(context)
                 ) / total
-                typed = bool(cue and _typed(cue, qtype, span.text, question_words))
-                score = (
-                    own
-                    + self.config.context_weight * ctx
-                    + (self.config.type_bonus if typed else 0.0)
-                    + self.config.passage_weight * max(hit.score, 0.0) / top
+                missing = any(u.required and not u.met_by(nearby) for u in units)
+                # Only a question that asks something beyond its names can miss its point.
+                content = (
+                    sum(u.weight for u in units if not u.required and u.met_by(terms | context))
+                    / content_total if content_total >= 0.3 * total else 1.0
                 )
-                out.append(_Candidate(hit, doc, span, i, own, ctx, typed, score, terms))
-                previous = terms
+                typed = bool(cue and _typed(cue, qtype, span.text, question_words))
+                cand = _Candidate(hit, doc, span, i, own, ctx, typed, missing, content, 0.0,
+                                  terms)
+                cand.score = (
+                    cand.coverage(cfg.context_weight, cfg.missing_name_factor)
+                    + (cfg.type_bonus if typed else 0.0)
+                    + cfg.passage_weight * max(hit.score, 0.0) / top
+                )
+                out.append(cand)
         out.sort(key=lambda c: (-c.score, c.hit.rank, c.span.start))
         return out
 
@@ -227,12 +275,16 @@ class Bot:
             return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES)
         ranked = self._candidates(hits, units, qtype, interpreted)
         best = ranked[0]
-        coverage = best.own + self.config.context_weight * best.context
-        if coverage < self.config.min_coverage:
+        coverage = self._coverage(best)
+        needed = self.config.min_coverage_typed if best.typed else self.config.min_coverage
+        if coverage < needed or (best.content < self.config.min_content and not best.typed):
             return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES, coverage)
         chosen = self._select(best, ranked, qtype)
         confidence = min(1.0, coverage * (1.0 if best.typed or qtype == "what" else 0.85))
         return self._compose(question, interpreted, chosen, confidence)
+
+    def _coverage(self, cand: _Candidate) -> float:
+        return cand.coverage(self.config.context_weight, self.config.missing_name_factor)
 
     def _select(self, best: _Candidate, ranked: list[_Candidate], qtype: QuestionType
                 ) -> list[_Candidate]:
@@ -302,7 +354,7 @@ class Bot:
             return None
         ranked = self._candidates(hits, units, "what", description)
         best = ranked[0]
-        if best.own + self.config.context_weight * best.context < self.config.min_coverage:
+        if self._coverage(best) < self.config.min_coverage:
             return None
         doc = best.doc
         cite = _citation(1, doc, best.span.start, best.span.end, round(best.score, 4))
@@ -354,6 +406,8 @@ def _contains_run(terms: list[str], phrase: tuple[str, ...]) -> bool:
 def _typed(cue: regex.Pattern[str], qtype: QuestionType, sentence: str,
            question_words: set[str]) -> bool:
     """Whether the sentence holds the kind of thing the question asks for."""
+    if qtype == "how-many":
+        sentence = _CUES["when"].sub(" ", sentence)  # a date is not a quantity
     for m in cue.finditer(sentence):
         if qtype != "who":
             return True
