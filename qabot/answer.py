@@ -16,6 +16,8 @@ from qabot.question import META_WORDS, QuestionType, classify, clean, rewrite
 from qabot.retriever import Retriever
 
 NOT_IN_ARTICLES = "The articles don't say."
+NO_CONTENT = ("The question has no words to look for (only common words like 'what' or 'it'); "
+              "please ask about something specific.")
 
 # General abbreviations a reader may spell out (or not): not specific to any corpus.
 _EQUIVALENT_PHRASES = (
@@ -65,6 +67,9 @@ _CUES: dict[str, regex.Pattern[str]] = {
         regex.IGNORECASE,
     ),
 }
+
+
+_ANAPHORIC = regex.compile(r"^(?:He|She|They|His|Her|Their|It|Its)\b")
 
 
 class AnswerConfig(BaseModel):
@@ -237,6 +242,9 @@ class Bot:
                 ctx = sum(
                     u.weight for u in units if not u.met_by(terms) and u.met_by(context)
                 ) / total
+                if _ANAPHORIC.match(span.text):
+                    # "He reported directly to ...": the previous sentence says who "he" is.
+                    own, ctx = own + ctx, 0.0
                 missing = any(u.required and not u.met_by(nearby) for u in units)
                 # Only a question that asks something beyond its names can miss its point.
                 content = (
@@ -270,8 +278,10 @@ class Bot:
             if dated is not None:
                 return dated
         units = self._units(interpreted)
+        if not units:
+            return self._abstain(question, interpreted, [], NO_CONTENT)
         hits = self.retriever.search(self._search_query(interpreted), k=max(k, 1))
-        if not units or not hits:
+        if not hits:
             return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES)
         ranked = self._candidates(hits, units, qtype, interpreted)
         best = ranked[0]
@@ -346,16 +356,31 @@ class Bot:
         )
 
     def _date_attribution(self, question: str, interpreted: str, k: int) -> Answer | None:
-        """"When was the piece that ... published?": find the article, answer from its date."""
+        """"When was the piece that ... published?": find the article, answer from its date.
+
+        The article is the one whose retrieved passages together cover most of the
+        description; the citation is its best-matching sentence."""
         description = META_WORDS.sub(" ", interpreted)
         units = self._units(description)
-        hits = self.retriever.search(self._search_query(description), k=max(k, 1))
+        hits = self.retriever.search(self._search_query(description), k=max(k, 10))
         if not units or not hits:
             return None
-        ranked = self._candidates(hits, units, "what", description)
-        best = ranked[0]
-        if self._coverage(best) < self.config.min_coverage:
+        total = sum(u.weight for u in units) or 1.0
+        by_doc: dict[str, set[str]] = {}
+        for hit in hits:
+            by_doc.setdefault(hit.doc_id, set()).update(
+                self.analyzer.tokenize(f"{hit.section or ''} {hit.text}"))
+        covered = {
+            doc_id: sum(u.weight for u in units if u.met_by(terms)) / total
+            for doc_id, terms in by_doc.items()
+        }
+        doc_id = max(covered, key=lambda d: (covered[d], -min(
+            h.rank for h in hits if h.doc_id == d)))
+        if covered[doc_id] < self.config.min_coverage_typed:
             return None
+        ranked = self._candidates([h for h in hits if h.doc_id == doc_id], units, "what",
+                                  description)
+        best = ranked[0]
         doc = best.doc
         cite = _citation(1, doc, best.span.start, best.span.end, round(best.score, 4))
         if doc.date is None:
@@ -370,7 +395,7 @@ class Bot:
             interpreted_as=interpreted,
             answer=text,
             abstained=False,
-            confidence=round(min(1.0, best.own), 3),
+            confidence=round(min(1.0, covered[doc_id]), 3),
             citations=[cite],
         )
 

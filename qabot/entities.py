@@ -48,6 +48,15 @@ class EntityTable:
             common.update(w for w in _WORDS.findall(text) if w[0].islower())
         counts: Counter[Name] = Counter()
         links: list[tuple[Name, Name]] = []
+        standalone: set[str] = set()  # capitalised words also used alone ("Lin said")
+        for text in texts:
+            words = _WORDS.findall(text)
+            for i in range(1, len(words)):
+                word = words[i]
+                if word[:1].isupper() and word[1:].islower():
+                    after = words[i + 1] if i + 1 < len(words) else ""
+                    if not words[i - 1][:1].isupper() and not after[:1].isupper():
+                        standalone.add(word.casefold())
         for text in texts:
             for m in _NAME.finditer(text):
                 name = _key(m.group(1))
@@ -97,7 +106,7 @@ class EntityTable:
         single = {
             w: next(iter(o))
             for w, o in owners.items()
-            if len(o) == 1 and not elsewhere[w] and len(w) > 1
+            if len(o) == 1 and not elsewhere[w] and len(w) > 1 and w in standalone
         }
         return cls(groups, single)
 

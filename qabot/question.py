@@ -15,7 +15,7 @@ QuestionType = Literal[
 ]
 MAX_QUESTION_CHARS = 2000
 
-_CONTROL = regex.compile(r"[\p{Cc}\p{Cf}&&[^\t\n]]|[\u2028\u2029]")
+_CONTROL = regex.compile(r"[\p{Cc}\p{Cf}\u2028\u2029]")
 _SPACE = regex.compile(r"\s+")
 
 _DOC_WORDS = r"(?:article|piece|story|report|post|column|essay|op-?ed|write-?up|text|blog)"
@@ -70,7 +70,7 @@ def classify(question: str) -> QuestionType:
                     r"\bon what (?:day|date)\b|\bwhich (?:day|date|year|month)\b", q):
         return "when"
     if regex.search(r"\bwho(?:m|se)?\b|\bwhich (?:person|people|executives?|members?|"
-                    r"leaders?|researchers?)\b", q):
+                    r"leaders?|researchers?)\b|\b(?:role|job|title|position|post)\b", q):
         return "who"
     if _QUOTE.search(q):
         return "quote"

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from conftest import ARTICLE_A, ARTICLE_B
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qabot.answer import Bot
+from qabot.models import Answer
+
+
+def _exact(bot: Bot, answer: Answer) -> None:
+    for c in answer.citations:
+        doc = bot.retriever.document(c.doc_id)
+        assert doc.text[c.start : c.end] == c.quote
+        assert c.date == (doc.date.isoformat() if doc.date else None)
+        assert c.title == doc.title and c.source == doc.source
+
+
+def test_why_answer_gives_the_reasons_with_its_date(bot: Bot) -> None:
+    answer = bot.ask("why did Lin resign?")
+    assert not answer.abstained
+    assert "three primary reasons" in answer.answer and answer.answer.endswith("[1]")
+    assert [(c.n, c.doc_id, c.date) for c in answer.citations] == [(1, ARTICLE_B, "2026-03-13")]
+    _exact(bot, answer)
+
+
+def test_answer_sentences_are_verbatim_and_markers_follow_citations(bot: Bot) -> None:
+    answer = bot.ask("What did Wu Yongming's memo say?")
+    for c in answer.citations:
+        assert f"{c.quote} [{c.n}]" in answer.answer
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_cross_article_question_cites_both_oldest_first(bot: Bot) -> None:
+    answer = bot.ask("What did Wu Yongming's memo say?")
+    assert [(c.doc_id, c.date) for c in answer.citations] == [
+        (ARTICLE_A, "2026-03-06"), (ARTICLE_B, "2026-03-13")
+    ]
+    _exact(bot, answer)
+
+
+def test_when_question_prefers_a_dated_sentence(bot: Bot) -> None:
+    answer = bot.ask("When did Zhou Hao join Alibaba?")
+    assert "early 2026" in answer.answer
+
+
+def test_how_many_prefers_numbers(bot: Bot) -> None:
+    answer = bot.ask("How many monthly users did the Qwen app have in February 2026?")
+    assert "203 million" in answer.answer
+
+
+def test_alias_in_question_finds_the_other_name(bot: Bot) -> None:
+    # The articles call him 'Wu Ma' and Wu Yongming; asking with one finds the other.
+    answer = bot.ask("Who will Wu Ma coordinate group resources with?")
+    assert not answer.abstained and "Zhou Jingren" in answer.answer
+
+
+def test_article_date_question_is_answered_from_metadata(bot: Bot) -> None:
+    answer = bot.ask("When was the piece that compared the rumours to dream analysis published?")
+    assert not answer.abstained and "2026-03-06" in answer.answer
+    assert answer.citations[0].doc_id == ARTICLE_A and "dream analysis" in answer.citations[0].quote
+    _exact(bot, answer)
+
+
+def test_off_topic_and_unanswered_questions_abstain_with_related(bot: Bot) -> None:
+    bread = bot.ask("how do I bake bread?")
+    assert bread.abstained and bread.citations == [] and "don't say" in bread.answer
+    school = bot.ask("What university did Zhou Jingren study at?")
+    assert school.abstained and school.citations == []
+    assert school.related and all("Zhou Jingren" in h.text for h in school.related[:1])
+
+
+def test_question_of_only_common_words_says_why(bot: Bot) -> None:
+    answer = bot.ask("what is it?")
+    assert answer.abstained and "no words to look for" in answer.answer
+
+
+def test_follow_up_is_rewritten_and_answered(bot: Bot) -> None:
+    first = bot.ask("Who is Zhou Hao?")
+    second = bot.ask("who did he report to?", history=[first.as_turn()])
+    assert second.interpreted_as == "who did Zhou Hao report to?"
+    assert "He reported directly to Zhou Jingren" in second.answer
+
+
+def test_ellipsis_follow_up_swaps_the_entity(bot: Bot) -> None:
+    first = bot.ask("What was Hui Binyuan's role?")
+    second = bot.ask("and Yu Bowen?", history=[first.as_turn()])
+    assert second.interpreted_as == "What was Yu Bowen's role?"
+    assert "post-training lead" in second.answer
+
+
+def test_stand_alone_question_is_left_alone(bot: Bot) -> None:
+    first = bot.ask("Who is Zhou Hao?")
+    second = bot.ask("Who is Jiang Fang?", history=[first.as_turn()])
+    assert second.interpreted_as == "Who is Jiang Fang?"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=120))
+def test_any_question_gives_an_answer_with_exact_citations(bot: Bot, question: str) -> None:
+    answer = bot.ask(question)
+    assert isinstance(answer, Answer) and 0.0 <= answer.confidence <= 1.0
+    assert answer.abstained == (answer.citations == [])
+    _exact(bot, answer)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+
+from qabot.entities import EntityTable
+from qabot.models import Turn
+from qabot.question import classify, clean, rewrite
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Why did Lin resign?", "why"),
+        ("What made Lin feel sidelined?", "why"),
+        ("When did he join?", "when"),
+        ("Since when has Lin pushed for bundling?", "when"),
+        ("Who is Zhou Hao?", "who"),
+        ("What was Yu Bowen's role?", "who"),
+        ("How many users does Qwen have?", "how-many"),
+        ("How much did Alibaba invest?", "how-many"),
+        ("What did Wu Yongming say in the memo?", "quote"),
+        ("Is Alibaba abandoning open source?", "yes-no"),
+        ("When was the article about dream analysis published?", "date-attribution"),
+        ("What is the scale trap?", "what"),
+    ],
+)
+def test_classify(question: str, kind: str) -> None:
+    assert classify(question) == kind
+
+
+def test_clean_strips_controls_and_bounds_length() -> None:
+    assert clean("  why\x1b[31m did\x00 Lin\u202e resign?\n") == ("why [31m did Lin resign?", False)
+    text, truncated = clean("word " * 2000)
+    assert truncated and len(text) <= 2000
+
+
+def _table() -> EntityTable:
+    # A corpus that is not about Alibaba: the same rules learn its names.
+    return EntityTable.from_texts([
+        "Maria Rossi joined the board. The press quoted Rossi Maria, and Rossi agreed.",
+        "'Big Boss' (Maria Rossi) then met Tom Green, the mayor of the city.",
+        "Tom Green said the city was fine.",
+    ])
+
+
+def test_aliases_are_learned_from_the_text() -> None:
+    table = _table()
+    group = table.mentions("What did Maria Rossi say?")
+    assert len(group) == 1
+    assert set(table.forms(group[0])) >= {"maria rossi", "rossi maria", "big boss", "rossi"}
+    assert table.mentions("What did Big Boss say?") == group
+    assert table.mentions("Tom Green") == []  # a name with no alias is not a group
+
+
+def test_pronoun_and_ellipsis_rewrites() -> None:
+    table = _table()
+    turn = Turn(question="Who is Tom Green?", interpreted_as="Who is Tom Green?", answer="x")
+    assert rewrite("what did he say?", [turn], table) == "what did Tom Green say?"
+    assert rewrite("what is his job?", [turn], table) == "what is Tom Green's job?"
+    assert rewrite("and Maria Rossi?", [turn], table) == "Who is Maria Rossi?"
+    assert rewrite("Who is Maria Rossi?", [turn], table) == "Who is Maria Rossi?"
+    assert rewrite("what did he say?", [], table) == "what did he say?"
