@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,31 @@ def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
                           capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert "Traceback" not in proc.stderr and proc.stderr == ""
     assert proc.returncode == 0
+
+
+def test_chat_reads_a_conversation_from_a_pipe(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "qabot", "chat", "--json"], cwd=tmp_path, capture_output=True,
+        text=True, timeout=120, input="Who is Zhou Hao?\nwho did he report to?\n",
+    )
+    assert proc.returncode == 0 and proc.stderr == ""
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["interpreted_as"] for r in rows] == ["Who is Zhou Hao?",
+                                                   "who did Zhou Hao report to?"]
+
+
+def test_bare_qabot_with_empty_stdin_ends_cleanly(tmp_path: Path) -> None:
+    with open(os.devnull, encoding="utf-8") as devnull:
+        proc = subprocess.run([sys.executable, "-m", "qabot"], cwd=tmp_path, stdin=devnull,
+                              capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+
+
+def test_chat_text_transcript(capsys, monkeypatch) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Who is Zhou Hao?\nwho did he report to?\n"))
+    code, out, _ = run(capsys, "chat")
+    assert code == 0
+    assert out.startswith("> Who is Zhou Hao?\nZhou Hao, a former senior researcher")
+    assert "> who did he report to?\n(interpreted as: who did Zhou Hao report to?)\n" in out

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from conftest import ARTICLE_B
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.output.plain_text import PlainTextOutput
+
+from qabot.answer import Bot
+from qabot.repl import Repl, history_path
+
+
+def transcript(bot: Bot, keys: str, **kwargs: object) -> tuple[int, str]:
+    """Drive the REPL with keystrokes; return its exit status and what it printed."""
+    buf = io.StringIO()
+    with create_pipe_input() as inp:
+        inp.send_text(keys)
+        repl = Repl(bot, input=inp, output=DummyOutput(), printer=PlainTextOutput(buf),
+                    colour=False, **kwargs)  # type: ignore[arg-type]
+        code = repl.run()
+    return code, buf.getvalue()
+
+
+def test_banner_answer_and_ctrl_d(bot: Bot) -> None:
+    code, out = transcript(bot, "why did Lin resign?\n\x04")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == ("qabot · 2 articles, 60 passages, 6 Mar 2026 – 13 Mar 2026 · "
+                        "/help for commands, Ctrl-D to quit")
+    assert lines[1].startswith("After piecing together the clues, Farsight identified three")
+    assert lines[1].endswith("[1]")
+    assert lines[3] == "Sources:"
+    assert lines[4] == (f"[1] Lin Junyang’s departure has finally been officially acknowledged"
+                        f" by Alibaba · 13 Mar 2026 · {ARTICLE_B}.txt")
+    assert lines[5].startswith("    “After piecing together the clues")
+
+
+def test_ctrl_c_clears_the_line_and_does_not_exit(bot: Bot) -> None:
+    code, out = transcript(bot, "how do I bake\x03who is Zhou Hao?\n\x04")
+    assert code == 0
+    assert "bake" not in out and "Google DeepMind" in out
+
+
+def test_follow_up_shows_its_interpretation(bot: Bot) -> None:
+    _, out = transcript(bot, "Who is Zhou Hao?\nwho did he report to?\n\x04")
+    assert "(interpreted as: who did Zhou Hao report to?)" in out
+    assert "He reported directly to Zhou Jingren" in out
+
+
+def test_reset_forgets_the_conversation(bot: Bot) -> None:
+    _, out = transcript(bot, "Who is Zhou Hao?\n/reset\nwho did he report to?\n\x04")
+    assert "Conversation forgotten." in out and "(interpreted as" not in out
+
+
+def test_meta_commands(bot: Bot) -> None:
+    keys = ("/sources\nwhy did Lin resign?\n/sources\n/open 1\n/open 9\n/docs\n/k 3\n/k x\n"
+            "/bogus\n/quit\n")
+    code, out = transcript(bot, keys)
+    assert code == 0
+    assert "No sources yet: ask a question first." in out
+    assert f"{ARTICLE_B}#7 · Lin Junyang’s departure" in out  # /sources: the passage
+    assert "Sina Technology cited insiders" in out  # ... with its next sentence
+    assert "· characters 2182–2390" in out  # /open 1: the paragraph with offsets
+    assert "Usage: /open N, where N is 1 to 1." in out
+    assert " 6 Mar 2026 · Following Junyang Lin’s announcement of his resignation · " in out
+    assert "Now considering 3 passages per question." in out
+    assert "Usage: /k N, with N from 1 to 1000." in out
+    assert "Unknown command /bogus. Type /help for the list." in out
+
+
+def test_help_lists_every_command(bot: Bot) -> None:
+    _, out = transcript(bot, "/help\nexit\n")
+    for name in ("/help", "/sources", "/open", "/docs", "/k", "/json", "/reset", "/quit"):
+        assert f"  {name} " in out
+
+
+def test_json_toggle(bot: Bot) -> None:
+    _, out = transcript(bot, "/json\nwho is Zhou Hao?\n\x04")
+    assert "JSON output on." in out and '"citations": [' in out
+
+
+def test_abstention_is_visibly_different(bot: Bot) -> None:
+    _, out = transcript(bot, "how do I bake bread?\n\x04")
+    assert "The articles don't say." in out and "Sources:" not in out
+
+
+def test_history_is_persisted(bot: Bot) -> None:
+    transcript(bot, "who is Zhou Hao?\n\x04")
+    assert history_path().read_text(encoding="utf-8").splitlines()[-1] == "+who is Zhou Hao?"
+
+
+def test_unwritable_history_warns_once_and_goes_on(bot: Bot, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    _, out = transcript(bot, "who is Zhou Hao?\n\x04")
+    assert out.count("history disabled") == 1 and "Google DeepMind" in out
+
+
+def test_control_characters_never_reach_the_terminal(bot: Bot) -> None:
+    _, out = transcript(bot, "/bogus\x1b[2J\n\x04")
+    assert "\x1b" not in out
+
+
+def test_real_terminal_session(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path), "TERM": "xterm", "NO_COLOR": "1"}
+    child = pexpect.spawn(sys.executable, ["-m", "qabot"], env=env, encoding="utf-8",
+                          timeout=60, dimensions=(40, 120), cwd=str(tmp_path))
+    child.expect("qabot · 2 articles")
+    child.expect("ask› ")
+    child.sendline("why did Lin resign?")
+    child.expect("13 Mar 2026")
+    child.expect("ask› ")
+    child.sendcontrol("c")
+    child.expect("ask› ")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
