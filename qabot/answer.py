@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -265,8 +265,9 @@ class Bot:
 
     # -- answering -----------------------------------------------------------------------
 
-    def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None) -> Answer:
-        """Answer ``question`` from the articles, citing every sentence used."""
+    def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
+            doc_ids: Collection[str] | None = None) -> Answer:
+        """Answer ``question`` from the articles (or only ``doc_ids``), citing every sentence."""
         text, _ = clean(question)
         interpreted = rewrite(text, history, self.entities) if text else text
         if not text:
@@ -280,7 +281,8 @@ class Bot:
         units = self._units(interpreted)
         if not units:
             return self._abstain(question, interpreted, [], NO_CONTENT)
-        hits = self.retriever.search(self._search_query(interpreted), k=max(k, 1))
+        hits = self.retriever.search(self._search_query(interpreted), k=max(k, 1),
+                                     doc_ids=doc_ids)
         if not hits:
             return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES)
         ranked = self._candidates(hits, units, qtype, interpreted)

@@ -211,13 +211,15 @@ def _load_jsonl(path: Path, warnings: list[str]) -> list[Document]:
         if body_start >= body_end:
             warnings.append(f"{where}: empty 'text'; skipped")
             continue
-        if not isinstance(title, str) or not title.strip():
+        titled = isinstance(title, str) and bool(title.strip())
+        if not isinstance(title, str) or not titled:
             title = derive_title(body, body_start, body_end) or doc_id
         seen.add(doc_id)
         docs.append(
             Document(
                 id=doc_id,
                 title=title.strip(),
+                titled=titled,
                 date=date,
                 url=url if isinstance(url, str) else None,
                 source=f"{name}#{doc_id}",

@@ -71,9 +71,16 @@ class BM25Index:
         """BM25 score of every passage (rank-bm25's ``get_scores``)."""
         return np.asarray(self._model.get_scores(list(query)), dtype=np.float64)
 
-    def top_k(self, query: Sequence[str], k: int) -> list[tuple[int, float]]:
-        """Best ``k`` matching passages as (position, score), ties broken by corpus order."""
+    def top_k(self, query: Sequence[str], k: int, allowed: Sequence[int] | None = None
+              ) -> list[tuple[int, float]]:
+        """Best ``k`` matching passages as (position, score), ties broken by corpus order.
+
+        ``allowed``: only these passage positions compete."""
         mask = self.matching(query)
+        if allowed is not None:
+            keep = np.zeros(self.n_passages, dtype=bool)
+            keep[np.asarray(allowed, dtype=np.int64)] = True
+            mask &= keep
         candidates = np.flatnonzero(mask)
         if k <= 0 or candidates.size == 0:
             return []

@@ -21,6 +21,7 @@ class Document(_Frozen):
         default=None, description="The integer on line 2 of the header; meaning unknown."
     )
     url: str | None = None
+    titled: bool = Field(default=False, description="The title came with the document.")
     source: str = Field(description="Path relative to the corpus root (or the .jsonl file name).")
     body_start: int
     body_end: int

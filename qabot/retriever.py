@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from qabot.analysis import Analyzer, AnalyzerConfig
@@ -41,7 +41,8 @@ class Retriever:
         cut = build_passages(corpus.documents, passages)
         if not cut:
             cut = []
-        tokens = [passage_terms(analyzer, p) for p in cut] or [[]]
+        docs = {d.id: d for d in corpus.documents}
+        tokens = [passage_terms(analyzer, p, docs[p.doc_id]) for p in cut] or [[]]
         return cls(corpus, cut, BM25Index(tokens, bm25), analyzer)
 
     @classmethod
@@ -69,16 +70,26 @@ class Retriever:
             end=passage.end,
         )
 
-    def search(self, query: str, k: int = 5) -> list[Hit]:
-        """The ``k`` best passages for ``query``, best first; only passages sharing a term."""
+    def search(self, query: str, k: int = 5, doc_ids: Collection[str] | None = None
+               ) -> list[Hit]:
+        """The ``k`` best passages for ``query``, best first; only passages sharing a term.
+
+        ``doc_ids`` restricts the search to those documents."""
         if not self.passages:
             return []
         terms = self.analyzer.tokenize(query)
-        ranked = self.index.top_k(terms, k)
+        allowed = None
+        if doc_ids is not None:
+            wanted = set(doc_ids)
+            allowed = [i for i, p in enumerate(self.passages) if p.doc_id in wanted]
+        ranked = self.index.top_k(terms, k, allowed)
         return [self.hit(pos, score, rank) for rank, (pos, score) in enumerate(ranked, start=1)]
 
 
-def passage_terms(analyzer: Analyzer, passage: Passage) -> list[str]:
-    """What is indexed for a passage: its section heading, then its text."""
-    head = analyzer.tokenize(passage.section) if passage.section else []
+def passage_terms(analyzer: Analyzer, passage: Passage, doc: Document) -> list[str]:
+    """What is indexed for a passage: the document's own title (when it came with one, as in
+    a .jsonl corpus; derived titles repeat the first sentence), the section heading, the text."""
+    head = analyzer.tokenize(doc.title) if doc.titled else []
+    if passage.section:
+        head += analyzer.tokenize(passage.section)
     return head + analyzer.tokenize(passage.text)

@@ -45,7 +45,8 @@ def test_common_article_terms_still_rank(retriever: Retriever) -> None:
 def _tokens(retriever: Retriever) -> list[list[str]]:
     from qabot.retriever import passage_terms
 
-    return [passage_terms(retriever.analyzer, p) for p in retriever.passages]
+    return [passage_terms(retriever.analyzer, p, retriever.document(p.doc_id))
+            for p in retriever.passages]
 
 
 @pytest.mark.parametrize("variant", ["okapi", "l", "plus"])
