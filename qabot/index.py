@@ -1,13 +1,19 @@
-"""BM25 over passages (rank-bm25), plus the per-term statistics the answerer needs."""
+"""BM25 over passages as a numpy inverted index, scoring exactly like rank-bm25.
+
+Each posting stores its BM25 weight, computed at build time, so a query touches only the
+postings of its own terms. ``make_bm25`` builds the rank-bm25 model that the tests use as
+the reference (maximum absolute score difference 1e-9).
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 import numpy as np
-import rank_bm25
 from pydantic import BaseModel, ConfigDict, Field
 
 Variant = Literal["okapi", "l", "plus"]
@@ -25,8 +31,10 @@ class BM25Params(BaseModel):
     epsilon: float = Field(default=0.25, ge=0, description="BM25Okapi idf floor factor.")
 
 
-def make_bm25(tokens: Sequence[Sequence[str]], params: BM25Params) -> rank_bm25.BM25:
-    """The rank-bm25 model for ``params``: the reference every scoring path must match."""
+def make_bm25(tokens: Sequence[Sequence[str]], params: BM25Params):  # type: ignore[no-untyped-def]
+    """The rank-bm25 model for ``params``: the reference the fast path must match."""
+    import rank_bm25
+
     docs = [list(t) for t in tokens]
     if params.variant == "okapi":
         return rank_bm25.BM25Okapi(docs, k1=params.k1, b=params.b, epsilon=params.epsilon)
@@ -35,55 +43,167 @@ def make_bm25(tokens: Sequence[Sequence[str]], params: BM25Params) -> rank_bm25.
     return rank_bm25.BM25Plus(docs, k1=params.k1, b=params.b, delta=params.delta)
 
 
+def _idf(params: BM25Params, df: np.ndarray, n: int) -> np.ndarray:
+    """rank-bm25's idf for each term, from document frequencies."""
+    if params.variant == "l":
+        return np.asarray(np.log(n + 1) - np.log(df + 0.5), dtype=np.float64)
+    if params.variant == "plus":
+        return np.asarray(np.log((n + 1) / df), dtype=np.float64)
+    # Okapi: log((N - df + 0.5) / (df + 0.5)), negative values replaced by
+    # epsilon * mean idf (rank-bm25 computes both with math.log, term by term).
+    idf = np.array([math.log(n - f + 0.5) - math.log(f + 0.5) for f in df.tolist()])
+    if idf.size:
+        floor = params.epsilon * (math.fsum(idf.tolist()) / idf.size)
+        idf[idf < 0] = floor
+    return idf
+
+
 class BM25Index:
-    """Scores every passage for a tokenized query."""
+    """Inverted index: ``vocab`` term -> row; CSR arrays of passage ids and posting weights."""
 
-    def __init__(self, tokens: Sequence[Sequence[str]], params: BM25Params | None = None) -> None:
-        if not tokens:
+    def __init__(
+        self,
+        vocab: dict[str, int],
+        indptr: np.ndarray,
+        postings: np.ndarray,
+        weights: np.ndarray,
+        idf: np.ndarray,
+        n_passages: int,
+        params: BM25Params,
+    ) -> None:
+        self.vocab = vocab
+        self.indptr = indptr
+        self.postings = postings
+        self.weights = weights
+        self.idf_values = idf
+        self.n_passages = n_passages
+        self.params = params
+        self._lock = threading.Lock()
+        self._acc = np.zeros(0)
+        self._seen = np.zeros(0, dtype=bool)
+
+    @classmethod
+    def build(cls, tokens: Iterable[Sequence[str]], params: BM25Params | None = None
+              ) -> BM25Index:
+        params = params or BM25Params()
+        vocab: dict[str, int] = {}
+        term_ids: list[int] = []
+        doc_ids: list[int] = []
+        tfs: list[int] = []
+        lengths: list[int] = []
+        for doc, terms in enumerate(tokens):
+            lengths.append(len(terms))
+            for term, tf in Counter(terms).items():
+                term_ids.append(vocab.setdefault(term, len(vocab)))
+                doc_ids.append(doc)
+                tfs.append(tf)
+        n = len(lengths)
+        if n == 0:
             raise ValueError("cannot index an empty list of passages")
-        self.params = params or BM25Params()
-        # rank-bm25 divides by the average length: an all-empty corpus needs one dummy token.
-        safe = [list(t) if any(tokens) else ["\x00"] for t in tokens]
-        self._model = make_bm25(safe, self.params)
-        self.n_passages = len(tokens)
-        self._postings: dict[str, set[int]] = {}
-        for i, terms in enumerate(tokens):
-            for term in set(terms):
-                self._postings.setdefault(term, set()).add(i)
+        t = np.asarray(term_ids, dtype=np.int64)
+        d = np.asarray(doc_ids, dtype=np.int32)
+        tf_ = np.asarray(tfs, dtype=np.float64)
+        order = np.lexsort((d, t))
+        t, d, tf_ = t[order], d[order], tf_[order]
+        counts = np.bincount(t, minlength=len(vocab))
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        df = counts.astype(np.float64)
+        doc_len = np.asarray(lengths, dtype=np.float64)
+        avgdl = sum(lengths) / n if sum(lengths) else 1.0
+        idf = _idf(params, df, n)
+        weights = _posting_weights(params, idf[t], tf_, doc_len[d], avgdl)
+        return cls(vocab, indptr, d, weights, idf, n, params)
 
-    def idf(self, term: str) -> float:
-        """A positive rarity weight for answer scoring: log(1 + N / df), 0 for unknown terms."""
-        df = len(self._postings.get(term, ()))
-        return math.log(1.0 + self.n_passages / df) if df else 0.0
+    # -- statistics ----------------------------------------------------------------------
 
     def document_frequency(self, term: str) -> int:
-        return len(self._postings.get(term, ()))
+        row = self.vocab.get(term)
+        return 0 if row is None else int(self.indptr[row + 1] - self.indptr[row])
+
+    def _rows(self, query: Sequence[str]) -> list[tuple[int, int]]:
+        """(row, multiplicity) of each known query term; repeats count, as in rank-bm25."""
+        counts = Counter(query)
+        return [(self.vocab[t], c) for t, c in counts.items() if t in self.vocab]
+
+    def _base(self, query: Sequence[str]) -> float:
+        """BM25+ gives every passage idf * delta per query term, matching or not."""
+        if self.params.variant != "plus":
+            return 0.0
+        return sum(float(self.idf_values[row]) * c * self.params.delta
+                   for row, c in self._rows(query))
+
+    # -- scoring -------------------------------------------------------------------------
 
     def matching(self, query: Sequence[str]) -> np.ndarray:
-        """Boolean mask of passages that contain at least one query term."""
-        mask = np.zeros(self.n_passages, dtype=bool)
-        for term in set(query):
-            for i in self._postings.get(term, ()):
-                mask[i] = True
-        return mask
+        """Sorted positions of passages that contain at least one query term."""
+        parts = [self.postings[self.indptr[r] : self.indptr[r + 1]] for r, _ in self._rows(query)]
+        if not parts:
+            return np.zeros(0, dtype=np.int32)
+        return np.unique(np.concatenate(parts))
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
-        """BM25 score of every passage (rank-bm25's ``get_scores``)."""
-        return np.asarray(self._model.get_scores(list(query)), dtype=np.float64)
+        """BM25 score of every passage, equal to rank-bm25's ``get_scores``."""
+        out = np.full(self.n_passages, self._base(query))
+        for row, count in self._rows(query):
+            lo, hi = self.indptr[row], self.indptr[row + 1]
+            out[self.postings[lo:hi]] += count * self.weights[lo:hi]
+        return out
+
+    def candidate_scores(self, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, scores) of the passages sharing a query term, touching only postings."""
+        rows = self._rows(query)
+        if not rows:
+            return np.zeros(0, dtype=np.int32), np.zeros(0)
+        with self._lock:
+            if self._acc.size != self.n_passages:
+                self._acc = np.zeros(self.n_passages)
+                self._seen = np.zeros(self.n_passages, dtype=bool)
+            acc, seen = self._acc, self._seen
+            touched = []
+            for row, count in rows:
+                lo, hi = self.indptr[row], self.indptr[row + 1]
+                ids = self.postings[lo:hi]
+                acc[ids] += count * self.weights[lo:hi]  # ids are unique within a row
+                seen[ids] = True
+                touched.append(ids)
+            ids = np.concatenate(touched) if len(touched) > 1 else touched[0]
+            cand = np.unique(ids) if len(touched) > 1 else ids.copy()
+            values = acc[cand] + self._base(query)
+            acc[cand] = 0.0
+            seen[cand] = False
+        return cand, values
 
     def top_k(self, query: Sequence[str], k: int, allowed: Sequence[int] | None = None
               ) -> list[tuple[int, float]]:
         """Best ``k`` matching passages as (position, score), ties broken by corpus order.
 
         ``allowed``: only these passage positions compete."""
-        mask = self.matching(query)
-        if allowed is not None:
-            keep = np.zeros(self.n_passages, dtype=bool)
-            keep[np.asarray(allowed, dtype=np.int64)] = True
-            mask &= keep
-        candidates = np.flatnonzero(mask)
-        if k <= 0 or candidates.size == 0:
+        cand, values = self.candidate_scores(query)
+        if allowed is not None and cand.size:
+            keep = np.isin(cand, np.asarray(allowed, dtype=np.int64))
+            cand, values = cand[keep], values[keep]
+        if k <= 0 or cand.size == 0:
             return []
-        scores = self.scores(query)[candidates]
-        order = np.lexsort((candidates, -scores))[:k]
-        return [(int(candidates[i]), float(scores[i])) for i in order]
+        if cand.size > k:
+            # Everything scoring at least the k-th best value, then an exact ordering.
+            kth = np.partition(values, cand.size - k)[cand.size - k]
+            keep = values >= kth
+            cand, values = cand[keep], values[keep]
+        order = np.lexsort((cand, -values))[:k]
+        return [(int(cand[i]), float(values[i])) for i in order]
+
+
+def _posting_weights(params: BM25Params, idf: np.ndarray, tf: np.ndarray,
+                     dl: np.ndarray, avgdl: float) -> np.ndarray:
+    """Each posting's share of the score, in rank-bm25's arithmetic."""
+    k1, b = params.k1, params.b
+    if params.variant == "okapi":
+        w = idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)))
+    elif params.variant == "l":
+        ctd = tf / (1 - b + b * dl / avgdl)
+        w = idf * tf * (k1 + 1) * (ctd + params.delta) / (k1 + ctd + params.delta)
+    else:
+        # BM25+: the delta part is in ``_base``; the posting keeps the tf part.
+        w = idf * ((tf * (k1 + 1)) / (k1 * (1 - b + b * dl / avgdl) + tf))
+    return np.asarray(w, dtype=np.float64)

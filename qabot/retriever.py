@@ -43,7 +43,7 @@ class Retriever:
             cut = []
         docs = {d.id: d for d in corpus.documents}
         tokens = [passage_terms(analyzer, p, docs[p.doc_id]) for p in cut] or [[]]
-        return cls(corpus, cut, BM25Index(tokens, bm25), analyzer)
+        return cls(corpus, cut, BM25Index.build(tokens, bm25), analyzer)
 
     @classmethod
     def from_path(cls, path: str | Path | None = None) -> Retriever:
