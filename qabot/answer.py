@@ -72,6 +72,15 @@ _CUES: dict[str, regex.Pattern[str]] = {
 _ANAPHORIC = regex.compile(r"^(?:He|She|They|His|Her|Their|It|Its)\b")
 
 
+_AGE = regex.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+|\b\d+, (?:who|was|is)\b",
+                     regex.IGNORECASE)
+_AMOUNT = regex.compile(
+    r"[$€£¥]\s?\d|\d\s?%|\b\d[\d,.]*\s*(?:yuan|dollars?|euros?|pounds?|yen|rmb|usd"
+    r"|percent|per cent|billion|million|thousand|trillion|tons?|kg|km|miles?)\b",
+    regex.IGNORECASE,
+)
+
+
 class AnswerConfig(BaseModel):
     """Answer selection settings (tuned on eval/gold.jsonl; see README, "Tuning")."""
 
@@ -80,7 +89,8 @@ class AnswerConfig(BaseModel):
     passages: int = 5
     min_coverage: float = 0.4
     min_coverage_typed: float = 0.3
-    missing_name_factor: float = 0.5
+    missing_name_factor: float = 0.8
+    unknown_name_factor: float = 0.5
     min_specificity: float = 0.1
     min_content: float = 0.25
     type_bonus: float = 0.15
@@ -97,6 +107,7 @@ class _Unit:
     weight: float
     alternatives: list[frozenset[str]]
     required: bool = False  # a name or number: must appear near any answer
+    unknown: bool = False  # ... and the corpus never mentions it
 
     def met_by(self, terms: set[str] | frozenset[str]) -> bool:
         return any(alt <= terms for alt in self.alternatives)
@@ -111,14 +122,14 @@ class _Candidate:
     own: float = 0.0
     context: float = 0.0
     typed: bool = False
-    missing_name: bool = False
+    missing_name: float = 1.0  # coverage factor: 1, or less when a name is not nearby
     content: float = 1.0  # share of the non-name concepts met in the sentence or context
+    about: bool = True  # the sentence or its context names something the question names
     score: float = 0.0
     terms: frozenset[str] = field(default_factory=frozenset)
 
-    def coverage(self, context_weight: float, missing_name_factor: float) -> float:
-        value = self.own + context_weight * self.context
-        return value * missing_name_factor if self.missing_name else value
+    def coverage(self, context_weight: float) -> float:
+        return (self.own + context_weight * self.context) * self.missing_name
 
 
 class Bot:
@@ -186,7 +197,8 @@ class Bot:
         for term in dict.fromkeys(terms):
             if term not in used:
                 weight = self._idf(term) * spec.get(term, 1.0)
-                units.append(_Unit(weight, [frozenset([term])], term in names))
+                unknown = self.retriever.index.document_frequency(term) == 0
+                units.append(_Unit(weight, [frozenset([term])], term in names, unknown))
         return units
 
     def _name_terms(self, question: str) -> set[str]:
@@ -245,17 +257,26 @@ class Bot:
                 if _ANAPHORIC.match(span.text):
                     # "He reported directly to ...": the previous sentence says who "he" is.
                     own, ctx = own + ctx, 0.0
-                missing = any(u.required and not u.met_by(nearby) for u in units)
+                # A name the corpus never mentions is a strong sign the articles can't answer;
+                # one that is mentioned, only not near this sentence, a weak one.
+                missing = 1.0
+                for u in units:
+                    if u.required and not u.met_by(nearby):
+                        factor = (cfg.unknown_name_factor if u.unknown
+                                  else cfg.missing_name_factor)
+                        missing = min(missing, factor)
                 # Only a question that asks something beyond its names can miss its point.
                 content = (
                     sum(u.weight for u in units if not u.required and u.met_by(terms | context))
                     / content_total if content_total >= 0.3 * total else 1.0
                 )
                 typed = bool(cue and _typed(cue, qtype, span.text, question_words))
-                cand = _Candidate(hit, doc, span, i, own, ctx, typed, missing, content, 0.0,
-                                  terms)
+                about = not any(u.required for u in units) or any(
+                    u.required and u.met_by(terms | context) for u in units)
+                cand = _Candidate(hit, doc, span, i, own, ctx, typed, missing, content, about,
+                                  0.0, terms)
                 cand.score = (
-                    cand.coverage(cfg.context_weight, cfg.missing_name_factor)
+                    cand.coverage(cfg.context_weight)
                     + (cfg.type_bonus if typed else 0.0)
                     + cfg.passage_weight * max(hit.score, 0.0) / top
                 )
@@ -288,15 +309,16 @@ class Bot:
         ranked = self._candidates(hits, units, qtype, interpreted)
         best = ranked[0]
         coverage = self._coverage(best)
-        needed = self.config.min_coverage_typed if best.typed else self.config.min_coverage
-        if coverage < needed or (best.content < self.config.min_content and not best.typed):
+        typed = best.typed and best.about
+        needed = self.config.min_coverage_typed if typed else self.config.min_coverage
+        if coverage < needed or (best.content < self.config.min_content and not typed):
             return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES, coverage)
         chosen = self._select(best, ranked, qtype)
         confidence = min(1.0, coverage * (1.0 if best.typed or qtype == "what" else 0.85))
         return self._compose(question, interpreted, chosen, confidence)
 
     def _coverage(self, cand: _Candidate) -> float:
-        return cand.coverage(self.config.context_weight, self.config.missing_name_factor)
+        return cand.coverage(self.config.context_weight)
 
     def _select(self, best: _Candidate, ranked: list[_Candidate], qtype: QuestionType
                 ) -> list[_Candidate]:
@@ -319,9 +341,13 @@ class Bot:
             ]
             if neighbours:
                 chosen.insert(1, neighbours[0])
-        # Same article: reading order; different articles: oldest first.
-        chosen.sort(key=lambda c: (c.doc.date.isoformat() if c.doc.date else "", c.doc.id,
-                                   c.span.start))
+        # Different dated articles: oldest first, so the reader sees who said what when;
+        # otherwise best first. Within one article: reading order.
+        if all(c.doc.date for c in chosen):
+            chosen.sort(key=lambda c: (str(c.doc.date), c.doc.id, c.span.start))
+        else:
+            order = {c.doc.id: i for i, c in reversed(list(enumerate(chosen)))}
+            chosen.sort(key=lambda c: (order[c.doc.id], c.span.start))
         return chosen
 
     def _compose(self, question: str, interpreted: str, chosen: list[_Candidate],
@@ -435,6 +461,10 @@ def _typed(cue: regex.Pattern[str], qtype: QuestionType, sentence: str,
     """Whether the sentence holds the kind of thing the question asks for."""
     if qtype == "how-many":
         sentence = _CUES["when"].sub(" ", sentence)  # a date is not a quantity
+        if {"how", "old"} <= question_words:
+            cue = _AGE
+        elif {"how", "much"} <= question_words:
+            cue = _AMOUNT
     for m in cue.finditer(sentence):
         if qtype != "who":
             return True
