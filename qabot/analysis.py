@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict
 # Letters/digits, with inner dots, ampersands or apostrophes kept ("Qwen3.5", "0.8B", "R&D",
 # "don't"); hyphens and dashes split ("open-source" -> "open", "source").
 _TOKEN = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:[.&'][\p{L}\p{N}\p{M}]+)*")
+_POSSESSIVE = regex.compile(r"(?<=[\p{L}\p{N}])'s\b")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'", "`": "'"})
-_POSSESSIVE = regex.compile(r"'s$")
 
 # English function words plus question words: they carry no topic. Question words are read
 # by the answerer from the raw question, not from tokens.
@@ -59,18 +59,18 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """Normalised word tokens, before stopword removal and stemming."""
-        out = []
-        for raw in _TOKEN.findall(normalize(text)):
-            word = _POSSESSIVE.sub("", raw).strip("'.")
-            if word:
-                out.append(word)
-        return out
+        # Tokens never start or end with "'" or "."; possessives go before matching.
+        words: list[str] = _TOKEN.findall(_POSSESSIVE.sub("", normalize(text)))
+        return words
 
     def term(self, word: str) -> str | None:
         """The index term of one normalised word, or None for a stopword."""
         if self.config.stopwords and word in STOPWORDS:
+            self._cache[word] = ""  # known stopword: tokenize skips it
             return None
         cached = self._cache.get(word)
+        if cached == "":
+            return None
         if cached is None:
             cached = word
             if self.config.stem and word.isalpha():
@@ -81,9 +81,14 @@ class Analyzer:
 
     def tokenize(self, text: str) -> list[str]:
         """Index terms of ``text`` in order (repeats kept, as BM25 needs)."""
+        cache = self._cache
         terms = []
         for word in self.words(text):
-            term = self.term(word)
-            if term is not None:
+            term = cache.get(word)
+            if term is None:
+                term = self.term(word)
+                if term is None:
+                    continue
+            if term:
                 terms.append(term)
         return terms

@@ -10,7 +10,7 @@ from pathlib import Path
 import regex
 from pydantic import BaseModel, ConfigDict
 
-from qabot.entities import EntityTable
+from qabot.cache import ZipfTable
 from qabot.models import Answer, Citation, Document, Hit, Span, Turn
 from qabot.question import META_WORDS, QuestionType, classify, clean, rewrite
 from qabot.retriever import Retriever
@@ -139,10 +139,9 @@ class Bot:
         self.retriever = retriever
         self.config = config or AnswerConfig()
         self.analyzer = retriever.analyzer
-        self.entities = EntityTable.from_texts(
-            span.text for p in retriever.passages for span in p.sentences
-        )
+        self.entities = retriever.entities
         self._sentence_terms: dict[tuple[str, int], frozenset[str]] = {}
+        self._zipf = ZipfTable()
         self._equivalents = [
             [tuple(self.analyzer.tokenize(p)) for p in group] for group in _EQUIVALENT_PHRASES
         ]
@@ -161,15 +160,13 @@ class Bot:
     def _specificity(self, question: str) -> dict[str, float]:
         """Per term, how informative its word is in general English (wordfreq's Zipf scale):
         question-framing words ("think", "get", "made") weigh little, rare words fully."""
-        from wordfreq import zipf_frequency
-
+        words = [w for w in self.analyzer.words(question) if self.analyzer.term(w)]
+        zipf = self._zipf.zipf(words)
         out: dict[str, float] = {}
-        for word in self.analyzer.words(question):
+        for word in words:
             term = self.analyzer.term(word)
-            if term is None:
-                continue
-            zipf = zipf_frequency(word, "en")
-            value = min(1.0, max(self.config.min_specificity, (7.0 - zipf) / 4.0))
+            assert term is not None
+            value = min(1.0, max(self.config.min_specificity, (7.0 - zipf[word]) / 4.0))
             out[term] = min(out.get(term, 1.0), value)
         return out
 

@@ -115,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--report", metavar="FILE.md", help="also write the report as Markdown")
     ev.add_argument("--check", metavar="THRESHOLDS",
                     help="exit 1 if any figure is below the thresholds in this JSON file")
+    idx = sub.add_parser("index", help="build the search index cache and show its figures",
+                         epilog=EPILOGS["index"], formatter_class=fmt,
+                         description="Build (or load) the cached index of a corpus in "
+                         "$XDG_CACHE_HOME/qabot and print documents, passages, terms, size "
+                         "and time.")
+    idx.add_argument("--corpus", metavar="PATH", help="corpus (default: bundled articles)")
+    idx.add_argument("--rebuild", action="store_true", help="ignore an existing cache file")
     return parser
 
 
@@ -146,7 +153,13 @@ def make_bot(corpus: str | None) -> Bot:
     loaded = load_corpus(corpus)
     for warning in loaded.warnings:
         _warn(warning)
-    return Bot(Retriever.from_corpus(loaded))
+    return Bot(Retriever.from_corpus(loaded, cache=True, notice=_notice))
+
+
+def _notice(message: str) -> None:
+    from qabot.render import safe
+
+    sys.stderr.write(f"qabot: notice: {safe(message)}\n")
 
 
 def _lines(stream: TextIO) -> Iterator[str]:
@@ -240,8 +253,40 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index(args: argparse.Namespace) -> int:
+    import time
+
+    from qabot.corpus import load_corpus
+    from qabot.retriever import Retriever
+
+    start = time.perf_counter()
+    loaded = load_corpus(args.corpus)
+    for warning in loaded.warnings:
+        _warn(warning)
+    show = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if show and total >= 20_000:
+            end = "\n" if done == total else ""
+            sys.stderr.write(f"\rindexing {done:,}/{total:,} passages{end}")
+            sys.stderr.flush()
+
+    retriever = Retriever.from_corpus(loaded, cache=True, notice=_notice, progress=progress,
+                                      rebuild=args.rebuild)
+    seconds = time.perf_counter() - start
+    path = retriever.cache_path
+    size = path.stat().st_size if path is not None and path.exists() else 0
+    _out(f"documents: {len(loaded.documents):,}\n"
+         f"passages:  {len(retriever.passages):,}\n"
+         f"terms:     {len(retriever.index.vocab):,}\n"
+         f"cache:     {path if size else '(not written)'} ({size / 1e6:.2f} MB)\n"
+         f"time:      {seconds:.2f} s")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ask": cmd_ask, "search": cmd_search, "chat": cmd_chat, "eval": cmd_eval,
+    "index": cmd_index,
 }
 
 

@@ -30,7 +30,7 @@ def default_corpus_path() -> Path:
 
 def derive_title(text: str, body_start: int, body_end: int) -> str:
     """A short human-readable title: the first sentence, cut at a clause break if long."""
-    spans = segment(text, body_start, body_end)
+    spans = segment(text, body_start, min(body_end, body_start + 2000))
     if not spans:
         return ""
     first = spans[0]

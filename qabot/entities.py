@@ -110,6 +110,19 @@ class EntityTable:
         }
         return cls(groups, single)
 
+    def to_json(self) -> dict[str, object]:
+        return {"groups": [sorted(list(f) for f in g) for g in self.groups],
+                "single": self._single}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> EntityTable:
+        groups = data["groups"]
+        single = data["single"]
+        if not isinstance(groups, list) or not isinstance(single, dict):
+            raise TypeError("entity table")
+        return cls([{tuple(str(w) for w in f) for f in g} for g in groups],
+                   {str(k): int(v) for k, v in single.items()})
+
     def group_of(self, words: Name) -> int | None:
         if words in self._by_form:
             return self._by_form[words]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from qabot.analysis import Analyzer, AnalyzerConfig
 from qabot.corpus import load_corpus
+from qabot.entities import EntityTable
 from qabot.index import BM25Index, BM25Params
 from qabot.models import Corpus, Document, Hit, Passage
 from qabot.passages import PassageConfig, build_passages
@@ -21,12 +22,23 @@ class Retriever:
         passages: Sequence[Passage],
         index: BM25Index,
         analyzer: Analyzer,
+        entities: EntityTable | None = None,
     ) -> None:
         self.corpus = corpus
         self.passages = list(passages)
         self.index = index
         self.analyzer = analyzer
+        self._entities = entities
         self._docs = {doc.id: doc for doc in corpus.documents}
+        self.cache_path: Path | None = None  # the index file this came from or went to
+
+    @property
+    def entities(self) -> EntityTable:
+        """Names and aliases learned from the passages (built on first use)."""
+        if self._entities is None:
+            self._entities = EntityTable.from_texts(
+                span.text for p in self.passages for span in p.sentences)
+        return self._entities
 
     @classmethod
     def from_corpus(
@@ -36,14 +48,60 @@ class Retriever:
         passages: PassageConfig | None = None,
         bm25: BM25Params | None = None,
         analysis: AnalyzerConfig | None = None,
+        cache: bool = False,
+        notice: Callable[[str], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        rebuild: bool = False,
     ) -> Retriever:
+        """Cut, tokenize and index ``corpus``.
+
+        With ``cache``, a saved index for exactly this corpus and these settings is loaded
+        from the XDG cache folder, or built and saved; ``notice`` hears about a cache that
+        had to be rebuilt or could not be written (qabot goes on without it)."""
+        analysis = analysis or AnalyzerConfig()
+        passages = passages or PassageConfig()
+        bm25 = bm25 or BM25Params()
         analyzer = Analyzer(analysis)
+        say = notice or (lambda _: None)
+        path = None
+        if cache:
+            from qabot import store
+
+            key = store.fingerprint(corpus, analysis, passages, bm25)
+            path = store.index_path(key)
+            if path.exists() and not rebuild:
+                try:
+                    cut, index, entities = store.load(path, key, corpus)
+                    loaded = cls(corpus, cut, index, analyzer, entities)
+                    loaded.cache_path = path
+                    return loaded
+                except store.StaleCache as exc:
+                    say(f"index cache {path.name} is {exc}; rebuilding it")
+        built = cls.build(corpus, analyzer, passages, bm25, progress)
+        if path is not None and built.passages:
+            try:
+                store.save(path, key, built.passages, built.index, built.entities,
+                           [d.id for d in corpus.documents])
+                built.cache_path = path
+            except OSError as exc:
+                say(f"cannot write the index cache in {path.parent} "
+                    f"({exc.strerror or exc}); going on without it")
+        return built
+
+    @classmethod
+    def build(cls, corpus: Corpus, analyzer: Analyzer, passages: PassageConfig,
+              bm25: BM25Params, progress: Callable[[int, int], None] | None = None
+              ) -> Retriever:
         cut = build_passages(corpus.documents, passages)
-        if not cut:
-            cut = []
         docs = {d.id: d for d in corpus.documents}
-        tokens = [passage_terms(analyzer, p, docs[p.doc_id]) for p in cut] or [[]]
-        return cls(corpus, cut, BM25Index.build(tokens, bm25), analyzer)
+        tokens: list[list[str]] = []
+        for i, p in enumerate(cut):
+            tokens.append(passage_terms(analyzer, p, docs[p.doc_id]))
+            if progress is not None and i % 5000 == 0:
+                progress(i, len(cut))
+        if progress is not None:
+            progress(len(cut), len(cut))
+        return cls(corpus, cut, BM25Index.build(tokens or [[]], bm25), analyzer)
 
     @classmethod
     def from_path(cls, path: str | Path | None = None) -> Retriever:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 import regex
@@ -22,7 +23,7 @@ _ABBREVIATIONS = frozenset(
     lt col sgt capt rep sen rev mt ft jan feb mar apr jun jul aug sep sept oct nov dec al ed eds
     vol pp cf""".split()
 )
-_INITIALS = regex.compile(r"(?:^|[\s(\[“\"])(?:\p{Lu}|(?:\p{L}\.){1,}\p{L})$")
+_INITIALS = regex.compile(r"\p{Lu}|(?:\p{L}\.)+\p{L}")  # "J." or "U.S." before the stop
 
 
 def iter_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -67,24 +68,36 @@ def heading_title(line: str) -> str:
     return regex.sub(r"^#{1,6}\s+", "", line).strip()
 
 
-def _quote_depths(text: str, start: int, end: int) -> list[int] | None:
-    """Nesting depth of double quotes before each position, or None when they do not balance."""
-    depths = [0] * (end - start + 1)
+_QUOTE_MARK = regex.compile(r'[“”"]')
+
+
+def _quote_events(text: str, start: int, end: int) -> tuple[list[int], list[int]] | None:
+    """Positions of double quotes and the nesting depth after each, or None when the
+    quotes of the paragraph do not balance (then they are ignored)."""
+    positions: list[int] = []
+    depths: list[int] = []
     depth = 0
     straight_open = False
-    for i in range(start, end):
-        ch = text[i]
+    for m in _QUOTE_MARK.finditer(text, start, end):
+        ch = m.group(0)
         if ch == "“":
             depth += 1
         elif ch == "”":
             depth -= 1
-        elif ch == '"':
+        else:
             straight_open = not straight_open
             depth += 1 if straight_open else -1
-        depths[i - start + 1] = depth
-    if depth != 0 or min(depths) < 0:
-        return None
-    return depths
+        if depth < 0:
+            return None
+        positions.append(m.start())
+        depths.append(depth)
+    return (positions, depths) if depth == 0 else None
+
+
+def _depth_at(events: tuple[list[int], list[int]], pos: int) -> int:
+    """Quote depth just before ``pos``."""
+    i = bisect.bisect_left(events[0], pos)
+    return events[1][i - 1] if i else 0
 
 
 def _is_boundary(text: str, para_start: int, end_pos: int, match_start: int, next_pos: int) -> bool:
@@ -104,12 +117,12 @@ def _is_boundary(text: str, para_start: int, end_pos: int, match_start: int, nex
     word = text[word_start:match_start].lstrip("“\"‘'([")
     if word.casefold().rstrip(".") in _ABBREVIATIONS and not word.isupper():
         return False
-    return not _INITIALS.search(text, para_start, match_start)
+    return not _INITIALS.fullmatch(word)
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans of one paragraph ``text[start:end]`` (already stripped)."""
-    depths = _quote_depths(text, start, end)
+    events = _quote_events(text, start, end)
     spans: list[tuple[int, int]] = []
     sent_start = start
     for m in _END.finditer(text, start, end):
@@ -118,7 +131,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             next_pos += 1
         if next_pos >= end:
             break
-        if depths is not None and depths[m.end() - start] > 0:
+        if events is not None and _depth_at(events, m.end()) > 0:
             continue
         if not _is_boundary(text, start, m.end(), m.start(), next_pos):
             continue

@@ -1,0 +1,104 @@
+"""The XDG cache folder and what qabot keeps there: never trusted, always rebuildable."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+ZIPF_WORDS = 50_000  # English words whose frequency is kept; rarer ones count as rare
+_ZIPF_SCHEMA = "zipf-en-v1"
+
+
+def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/qabot``, falling back to ``~/.cache/qabot``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "qabot"
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write`` on a temporary file beside ``path``, then move it into place.
+
+    Readers see the old file or the new one, never half of one; a crash leaves only a
+    stray temporary file, which is ignored.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class ZipfTable:
+    """General-English word frequencies (Zipf scale) from wordfreq, kept in a small SQLite
+    file so that a question needs a few indexed look-ups, not wordfreq's whole table."""
+
+    def __init__(self, warn: Callable[[str], None] | None = None) -> None:
+        self._warn = warn
+        self._db: sqlite3.Connection | None = None
+        self._memory: dict[str, float] | None = None
+        self._cache: dict[str, float] = {}
+
+    def _path(self) -> Path:
+        return cache_dir() / f"{_ZIPF_SCHEMA}.sqlite3"
+
+    def _open(self) -> None:
+        path = self._path()
+        if path.is_file():
+            try:
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+                db.execute("SELECT z FROM zipf WHERE w = 'the'").fetchone()
+                self._db = db
+                return
+            except sqlite3.Error:
+                pass  # unreadable or foreign: rebuild below
+        table = _wordfreq_table()
+        try:
+            atomic_write(path, lambda tmp: _write_sqlite(tmp, table.items()))
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        except (OSError, sqlite3.Error) as exc:
+            if self._warn:
+                self._warn(f"cannot write the word-frequency cache in {path.parent} ({exc})")
+            self._memory = table
+
+    def zipf(self, words: Iterable[str]) -> dict[str, float]:
+        """Zipf frequency of each word; 0.0 for words outside the most common 50,000."""
+        wanted = [w for w in dict.fromkeys(words) if w not in self._cache]
+        if wanted:
+            if self._db is None and self._memory is None:
+                self._open()
+            if self._memory is not None:
+                found = {w: self._memory[w] for w in wanted if w in self._memory}
+            else:
+                assert self._db is not None
+                marks = ",".join("?" * len(wanted))
+                found = dict(self._db.execute(
+                    f"SELECT w, z FROM zipf WHERE w IN ({marks})", wanted).fetchall())
+            for w in wanted:
+                self._cache[w] = float(found.get(w, 0.0))
+        return {w: self._cache[w] for w in words}
+
+
+def _wordfreq_table() -> dict[str, float]:
+    from wordfreq import top_n_list, zipf_frequency
+
+    return {w: zipf_frequency(w, "en") for w in top_n_list("en", ZIPF_WORDS)}
+
+
+def _write_sqlite(path: Path, rows: Iterable[tuple[str, float]]) -> None:
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    try:
+        db.execute("CREATE TABLE zipf (w TEXT PRIMARY KEY, z REAL) WITHOUT ROWID")
+        db.executemany("INSERT OR IGNORE INTO zipf VALUES (?, ?)", rows)
+        db.commit()
+    finally:
+        db.close()

@@ -1,0 +1,143 @@
+"""Save and load a built index: one .npz of plain arrays (no pickle) per corpus fingerprint.
+
+The file name is a hash of the corpus (sources, lengths, content hashes), the qabot version
+and every analysis, passage and BM25 setting, so a changed corpus or setting never meets an
+old index. The file is written beside its final name and moved into place; a file that does
+not load and validate is rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qabot import __version__
+from qabot.analysis import AnalyzerConfig
+from qabot.cache import atomic_write, cache_dir
+from qabot.entities import EntityTable
+from qabot.index import BM25Index, BM25Params
+from qabot.models import Corpus, Passage, Span
+from qabot.passages import PassageConfig
+
+FORMAT = "qabot-index-1"
+
+
+class StaleCache(Exception):
+    """The cache file is missing, foreign, truncated or inconsistent."""
+
+
+def fingerprint(corpus: Corpus, analysis: AnalyzerConfig, passages: PassageConfig,
+                bm25: BM25Params) -> str:
+    h = hashlib.sha256()
+    settings = [FORMAT, __version__, analysis.model_dump(), passages.model_dump(),
+                bm25.model_dump()]
+    h.update(json.dumps(settings, sort_keys=True).encode())
+    for doc in corpus.documents:
+        h.update(json.dumps([doc.id, doc.source, doc.body_start, doc.body_end, doc.titled,
+                             doc.title if doc.titled else ""]).encode())
+        h.update(hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).digest())
+    return h.hexdigest()
+
+
+def index_path(key: str) -> Path:
+    return cache_dir() / "index" / f"{key[:40]}.npz"
+
+
+def save(path: Path, key: str, passages: list[Passage], index: BM25Index,
+         entities: EntityTable, doc_ids: list[str]) -> None:
+    doc_pos = {d: i for i, d in enumerate(doc_ids)}
+    sections = sorted({p.section for p in passages if p.section is not None})
+    section_pos = {s: i for i, s in enumerate(sections)}
+    s_ptr = np.zeros(len(passages) + 1, dtype=np.int64)
+    np.cumsum([len(p.sentences) for p in passages], out=s_ptr[1:])
+    meta = {
+        "format": FORMAT, "key": key, "docs": doc_ids, "sections": sections,
+        "vocab": sorted(index.vocab, key=index.vocab.__getitem__),
+        "n_passages": index.n_passages, "params": index.params.model_dump(),
+        "entities": entities.to_json(),
+    }
+    arrays = {
+        "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+        "indptr": index.indptr, "postings": index.postings, "weights": index.weights,
+        "idf": index.idf_values,
+        "p_doc": np.array([doc_pos[p.doc_id] for p in passages], dtype=np.int32),
+        "p_section": np.array([section_pos.get(p.section, -1) if p.section is not None else -1
+                               for p in passages], dtype=np.int32),
+        "s_ptr": s_ptr,
+        "s_start": np.array([s.start for p in passages for s in p.sentences], dtype=np.int64),
+        "s_end": np.array([s.end for p in passages for s in p.sentences], dtype=np.int64),
+    }
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as f:
+            np.savez(f, **arrays)  # type: ignore[arg-type]
+
+    atomic_write(path, write)
+
+
+def load(path: Path, key: str, corpus: Corpus
+         ) -> tuple[list[Passage], BM25Index, EntityTable]:
+    """The saved passages, index and names for ``corpus``; StaleCache if anything is off."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+        meta: dict[str, Any] = json.loads(bytes(arrays.pop("meta")).decode())
+    except FileNotFoundError:
+        raise StaleCache("missing") from None
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError,
+            io.UnsupportedOperation) as exc:
+        raise StaleCache(f"unreadable ({type(exc).__name__})") from None
+    if meta.get("format") != FORMAT or meta.get("key") != key:
+        raise StaleCache("built for another corpus or version")
+    try:
+        return _rebuild(meta, arrays, corpus)
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise StaleCache(f"inconsistent ({type(exc).__name__})") from None
+
+
+def _rebuild(meta: dict[str, Any], a: dict[str, np.ndarray], corpus: Corpus
+             ) -> tuple[list[Passage], BM25Index, EntityTable]:
+    docs = {d.id: d for d in corpus.documents}
+    doc_ids = [str(d) for d in meta["docs"]]
+    if doc_ids != [d.id for d in corpus.documents]:
+        raise ValueError("documents differ")
+    vocab = {str(t): i for i, t in enumerate(meta["vocab"])}
+    n = int(meta["n_passages"])
+    indptr, postings, weights = a["indptr"], a["postings"], a["weights"]
+    if (len(indptr) != len(vocab) + 1 or int(indptr[-1]) != len(postings)
+            or len(weights) != len(postings) or len(a["idf"]) != len(vocab)
+            or len(a["p_doc"]) != n or len(a["s_ptr"]) != n + 1
+            or (postings.size and (postings.min() < 0 or postings.max() >= n))
+            or not np.isfinite(weights).all()):
+        raise ValueError("array shapes")
+    sections = [str(s) for s in meta["sections"]]
+    s_ptr, s_start, s_end = a["s_ptr"].tolist(), a["s_start"].tolist(), a["s_end"].tolist()
+    passages: list[Passage] = []
+    counters: dict[str, int] = {}
+    for i, (d, sec) in enumerate(zip(a["p_doc"].tolist(), a["p_section"].tolist(),
+                                     strict=True)):
+        doc = docs[doc_ids[d]]
+        spans = tuple(
+            Span.model_construct(start=s, end=e, text=doc.text[s:e], heading=False)
+            for s, e in zip(s_start[s_ptr[i] : s_ptr[i + 1]], s_end[s_ptr[i] : s_ptr[i + 1]],
+                            strict=True)
+        )
+        if not spans:
+            raise ValueError("passage without sentences")
+        number = counters.get(doc.id, 0)
+        counters[doc.id] = number + 1
+        start, end = spans[0].start, spans[-1].end
+        passages.append(Passage.model_construct(
+            id=f"{doc.id}#{number}", doc_id=doc.id, index=i,
+            section=sections[sec] if sec >= 0 else None, text=doc.text[start:end],
+            start=start, end=end, sentences=spans,
+        ))
+    index = BM25Index(vocab, indptr, postings, weights, a["idf"], n,
+                      BM25Params.model_validate(meta["params"]))
+    return passages, index, EntityTable.from_json(meta["entities"])
