@@ -50,12 +50,31 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
+class _Terms(dict[str, str]):
+    """word -> index term ("" for a stopword), computed on first sight of a word."""
+
+    def __init__(self, config: AnalyzerConfig) -> None:
+        super().__init__()
+        self.config = config
+
+    def __missing__(self, word: str) -> str:
+        if self.config.stopwords and word in STOPWORDS:
+            term = ""
+        elif self.config.stem and word.isalpha():
+            term = _stemmer().stemWord(word)
+        else:
+            term = word
+        if len(self) < 500_000:
+            self[word] = term
+        return term
+
+
 class Analyzer:
     """Turns text into index terms: casefolded, stopwords dropped, Snowball-stemmed."""
 
     def __init__(self, config: AnalyzerConfig | None = None) -> None:
         self.config = config or AnalyzerConfig()
-        self._cache: dict[str, str] = {}
+        self._terms = _Terms(self.config)
 
     def words(self, text: str) -> list[str]:
         """Normalised word tokens, before stopword removal and stemming."""
@@ -65,30 +84,8 @@ class Analyzer:
 
     def term(self, word: str) -> str | None:
         """The index term of one normalised word, or None for a stopword."""
-        if self.config.stopwords and word in STOPWORDS:
-            self._cache[word] = ""  # known stopword: tokenize skips it
-            return None
-        cached = self._cache.get(word)
-        if cached == "":
-            return None
-        if cached is None:
-            cached = word
-            if self.config.stem and word.isalpha():
-                cached = _stemmer().stemWord(word)
-            if len(self._cache) < 200_000:
-                self._cache[word] = cached
-        return cached
+        return self._terms[word] or None
 
     def tokenize(self, text: str) -> list[str]:
         """Index terms of ``text`` in order (repeats kept, as BM25 needs)."""
-        cache = self._cache
-        terms = []
-        for word in self.words(text):
-            term = cache.get(word)
-            if term is None:
-                term = self.term(word)
-                if term is None:
-                    continue
-            if term:
-                terms.append(term)
-        return terms
+        return [t for t in map(self._terms.__getitem__, self.words(text)) if t]

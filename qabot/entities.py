@@ -15,11 +15,24 @@ import regex
 from qabot.analysis import STOPWORDS, normalize
 
 _CAP = r"\p{Lu}\p{Ll}+"
-_NAME = regex.compile(rf"(?<![\p{{L}}\p{{N}}])({_CAP}(?:[ \t]+{_CAP}){{1,2}})(?![\p{{L}}\p{{N}}])")
 _PAREN = regex.compile(
     rf"['‘\"“]?((?:{_CAP})(?:[ \t]+{_CAP})*)['’\"”]?[ \t]*\(((?:{_CAP})(?:[ \t]+{_CAP})+)\)"
 )
 _WORDS = regex.compile(r"[\p{L}\p{N}]+")
+_CAPRUN = regex.compile(rf"(?<![\p{{L}}\p{{N}}]){_CAP}(?:[ \t]+{_CAP})*(?![\p{{L}}\p{{N}}])")
+
+
+def _after_lower_word(text: str, pos: int) -> bool:
+    """Whether the word before ``pos`` (across spaces and punctuation) is lower case."""
+    j = pos - 1
+    while j >= 0 and not text[j].isalnum():
+        j -= 1
+    if j < 0:
+        return False
+    while j > 0 and text[j - 1].isalnum():
+        j -= 1
+    return text[j].islower()
+
 
 Name = tuple[str, ...]
 
@@ -41,33 +54,34 @@ class EntityTable:
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> EntityTable:
-        texts = list(texts)
-        # Words also seen in lower case are ordinary words ("Following", "After"), not names.
-        common = set(STOPWORDS)
-        for text in texts:
-            common.update(w for w in _WORDS.findall(text) if w[0].islower())
-        counts: Counter[Name] = Counter()
+        # One pass over the text: every word (for the set of words seen in lower case, which
+        # are ordinary words such as "Following", not names), runs of capitalised words, and
+        # "X (Y)" links.
+        seen: set[str] = set()
+        runs: list[tuple[str, bool]] = []  # (run, whether a lower-case word comes before)
         links: list[tuple[Name, Name]] = []
+        for text in texts:
+            seen.update(_WORDS.findall(text))
+            for m in _CAPRUN.finditer(text):
+                runs.append((m.group(0), _after_lower_word(text, m.start())))
+            if "(" in text:
+                for m in _PAREN.finditer(text):
+                    links.append((_key(m.group(1)), _key(m.group(2))))
+        common = set(STOPWORDS) | {w for w in seen if w[:1].islower()}
         standalone: set[str] = set()  # capitalised words also used alone ("Lin said")
-        for text in texts:
-            words = _WORDS.findall(text)
-            for i in range(1, len(words)):
-                word = words[i]
-                if word[:1].isupper() and word[1:].islower():
-                    after = words[i + 1] if i + 1 < len(words) else ""
-                    if not words[i - 1][:1].isupper() and not after[:1].isupper():
-                        standalone.add(word.casefold())
-        for text in texts:
-            for m in _NAME.finditer(text):
-                name = _key(m.group(1))
-                while name and name[0] in common:
-                    name = name[1:]
-                while name and name[-1] in common:
-                    name = name[:-1]
-                if len(name) > 1 and not any(w in common for w in name):
-                    counts[name] += 1
-            for m in _PAREN.finditer(text):
-                links.append((_key(m.group(1)), _key(m.group(2))))
+        counts: Counter[Name] = Counter()
+        for run, after_lower in runs:
+            name = _key(run)
+            if len(name) == 1:
+                if after_lower:
+                    standalone.add(name[0])
+                continue
+            while name and name[0] in common:
+                name = name[1:]
+            while name and name[-1] in common:
+                name = name[:-1]
+            if 2 <= len(name) <= 3 and not any(w in common for w in name):
+                counts[name] += 1
         names = set(counts)
         for name in names:
             if len(name) == 2 and (name[1], name[0]) in names:

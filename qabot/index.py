@@ -87,24 +87,22 @@ class BM25Index:
               ) -> BM25Index:
         params = params or BM25Params()
         vocab: dict[str, int] = {}
-        term_ids: list[int] = []
-        doc_ids: list[int] = []
-        tfs: list[int] = []
+        ids: list[int] = []
         lengths: list[int] = []
-        for doc, terms in enumerate(tokens):
+        add = vocab.setdefault
+        for terms in tokens:
             lengths.append(len(terms))
-            for term, tf in Counter(terms).items():
-                term_ids.append(vocab.setdefault(term, len(vocab)))
-                doc_ids.append(doc)
-                tfs.append(tf)
+            ids.extend([add(term, len(vocab)) for term in terms])
         n = len(lengths)
         if n == 0:
             raise ValueError("cannot index an empty list of passages")
-        t = np.asarray(term_ids, dtype=np.int64)
-        d = np.asarray(doc_ids, dtype=np.int32)
-        tf_ = np.asarray(tfs, dtype=np.float64)
-        order = np.lexsort((d, t))
-        t, d, tf_ = t[order], d[order], tf_[order]
+        # (term, passage) pairs with their counts, sorted by term then passage, in numpy.
+        docs_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        keys, tf_counts = np.unique(np.asarray(ids, dtype=np.int64) * n + docs_of,
+                                    return_counts=True)
+        t = keys // n
+        d = (keys % n).astype(np.int32)
+        tf_ = tf_counts.astype(np.float64)
         counts = np.bincount(t, minlength=len(vocab))
         indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])

@@ -61,7 +61,7 @@ def document_passages(doc: Document, config: PassageConfig, first_index: int = 0
         for window in _windows(sentences, config):
             start, end = window[0].start, window[-1].end
             out.append(
-                Passage(
+                Passage.model_construct(
                     id=f"{doc.id}#{len(out)}",
                     doc_id=doc.id,
                     index=first_index + len(out),

@@ -152,8 +152,8 @@ def segment(text: str, start: int = 0, end: int | None = None) -> list[Span]:
             continue
         line = text[s:e]
         if is_heading(line):
-            spans.append(Span(start=s, end=e, text=line, heading=True))
+            spans.append(Span.model_construct(start=s, end=e, text=line, heading=True))
             continue
         for a, b in split_sentences(text, s, e):
-            spans.append(Span(start=a, end=b, text=text[a:b]))
+            spans.append(Span.model_construct(start=a, end=b, text=text[a:b], heading=False))
     return spans

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import CORPUS_DIR
+
+from qabot import store
+from qabot.cache import atomic_write, cache_dir
+from qabot.corpus import load_corpus
+from qabot.retriever import Retriever
+
+QUERIES = ["why did Lin resign?", "Qwen3.5 0.8B", "Wu Yongming memo", "nothing matches"]
+
+
+@pytest.fixture()
+def articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "articles"
+    shutil.copytree(CORPUS_DIR, folder)
+    return folder
+
+
+def _build(folder: Path) -> tuple[Retriever, list[str]]:
+    notices: list[str] = []
+    r = Retriever.from_corpus(load_corpus(folder), cache=True, notice=notices.append)
+    return r, notices
+
+
+def _same(a: Retriever, b: Retriever) -> None:
+    assert [p.model_dump() for p in a.passages] == [p.model_dump() for p in b.passages]
+    for q in QUERIES:
+        assert [h.model_dump() for h in a.search(q, k=10)] == [
+            h.model_dump() for h in b.search(q, k=10)]
+    assert a.entities.groups == b.entities.groups
+
+
+def test_built_once_then_loaded(articles: Path) -> None:
+    fresh = Retriever.from_corpus(load_corpus(articles))
+    first, notices = _build(articles)
+    assert notices == [] and first.cache_path is not None and first.cache_path.exists()
+    second, notices = _build(articles)
+    assert notices == [] and second.cache_path == first.cache_path
+    _same(fresh, second)
+    with np.load(first.cache_path, allow_pickle=False) as data:  # plain arrays only
+        assert "meta" in data.files
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate", "garbage", "empty"])
+def test_damaged_cache_is_rebuilt(articles: Path, damage: str) -> None:
+    first, _ = _build(articles)
+    path = first.cache_path
+    assert path is not None
+    data = path.read_bytes()
+    if damage == "delete":
+        path.unlink()
+    elif damage == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        path.write_bytes(os.urandom(len(data)))
+    else:
+        path.write_bytes(b"")
+    again, notices = _build(articles)
+    if damage == "delete":
+        assert notices == []
+    else:
+        assert len(notices) == 1 and "is unreadable" in notices[0] and "rebuilding" in notices[0]
+    _same(first, again)
+    _, notices = _build(articles)
+    assert notices == []  # the rebuilt file is good
+
+
+def test_foreign_file_under_the_right_name_is_not_trusted(articles: Path, tmp_path: Path) -> None:
+    first, _ = _build(articles)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("A completely different corpus about bread.", encoding="utf-8")
+    foreign, _ = _build(other)
+    assert first.cache_path and foreign.cache_path
+    shutil.copy(foreign.cache_path, first.cache_path)
+    again, notices = _build(articles)
+    assert notices == [f"index cache {first.cache_path.name} is built for another corpus or "
+                       "version; rebuilding it"]
+    _same(first, again)
+
+
+def test_changed_corpus_or_version_gets_a_new_file(articles: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    first, _ = _build(articles)
+    with open(articles / "000_c91c0fb47a5e568b.txt", "a", encoding="utf-8") as f:
+        f.write("\nA new closing sentence about bread.")
+    changed, _ = _build(articles)
+    assert changed.cache_path != first.cache_path
+    assert changed.search("bread") and not first.search("bread")
+    monkeypatch.setattr(store, "__version__", "99.0")
+    newer, _ = _build(articles)
+    assert newer.cache_path not in (first.cache_path, changed.cache_path)
+
+
+def test_unwritable_cache_folder_degrades_with_one_notice(articles: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    r, notices = _build(articles)
+    assert len(notices) == 1 and notices[0].startswith("cannot write the index cache in")
+    assert r.search("why did Lin resign?")
+
+
+def test_interrupted_write_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "file.npz"
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, write)
+    assert list(target.parent.iterdir()) == []
+
+
+def test_two_processes_building_at_once_both_succeed(articles: Path) -> None:
+    env = {**os.environ}
+    cmd = [sys.executable, "-m", "qabot", "index", "--corpus", str(articles)]
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    files = list((cache_dir() / "index").iterdir())
+    assert len(files) == 1 and files[0].suffix == ".npz"  # no temporary files left
+    loaded, notices = _build(articles)
+    assert notices == [] and loaded.cache_path == files[0]
+
+
+def test_index_command_prints_its_figures(articles: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "qabot", "index", "--corpus", str(articles)],
+                          capture_output=True, text=True, timeout=120)
+    lines = proc.stdout.splitlines()
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert lines[:3] == ["documents: 2", "passages:  60", "terms:     866"]
+    assert lines[3].startswith("cache:     ") and lines[3].endswith(" MB)")
+    assert lines[4].startswith("time:      ")
