@@ -145,6 +145,14 @@ def _warn(message: str) -> None:
     sys.stderr.write(f"qabot: warning: {safe(message)}\n")
 
 
+def _check_length(question: str) -> None:
+    from qabot.question import MAX_QUESTION_CHARS
+
+    if len(question) > MAX_QUESTION_CHARS:
+        _notice(f"question of {len(question):,} characters cut to the first "
+                f"{MAX_QUESTION_CHARS:,}")
+
+
 def make_bot(corpus: str | None) -> Bot:
     from qabot.answer import Bot
     from qabot.corpus import load_corpus
@@ -175,6 +183,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     questions = _lines(sys.stdin) if args.question == "-" else iter([args.question])
     first = True
     for question in questions:
+        _check_length(question)
         answer = bot.ask(question, k=args.k)
         if args.json:
             _out(answer.model_dump_json())
@@ -215,6 +224,7 @@ def chat_batch(bot: Bot, stream: TextIO, emit: Callable[[str], None], *, k: int 
     history: list[Turn] = []
     first = True
     for question in _lines(stream):
+        _check_length(question)
         answer = bot.ask(question, history=history, k=k)
         history.append(answer.as_turn())
         if json_mode:
