@@ -252,8 +252,13 @@ class Bot:
                     u.weight for u in units if not u.met_by(terms) and u.met_by(context)
                 ) / total
                 if _ANAPHORIC.match(span.text):
-                    # "He reported directly to ...": the previous sentence says who "he" is.
-                    own, ctx = own + ctx, 0.0
+                    # "He reported directly to ...": the previous sentence says who "he" is,
+                    # so its names count in full; its other words only as context.
+                    names = sum(
+                        u.weight for u in units
+                        if u.required and not u.met_by(terms) and u.met_by(context)
+                    ) / total
+                    own, ctx = own + names, ctx - names
                 # A name the corpus never mentions is a strong sign the articles can't answer;
                 # one that is mentioned, only not near this sentence, a weak one.
                 missing = 1.0
