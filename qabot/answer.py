@@ -142,6 +142,7 @@ class Bot:
         self.entities = retriever.entities
         self._sentence_terms: dict[tuple[str, int], frozenset[str]] = {}
         self._zipf = ZipfTable()
+        self._passages = {p.id: p for p in retriever.passages}
         self._equivalents = [
             [tuple(self.analyzer.tokenize(p)) for p in group] for group in _EQUIVALENT_PHRASES
         ]
@@ -227,7 +228,7 @@ class Bot:
         total = sum(u.weight for u in units) or 1.0
         content_total = sum(u.weight for u in units if not u.required)
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
-        by_id = {p.id: p for p in self.retriever.passages}
+        by_id = self._passages
         seen: set[tuple[str, int]] = set()
         out: list[_Candidate] = []
         cue = _CUES.get(qtype)
@@ -335,14 +336,18 @@ class Bot:
                 chosen.append(cand)
                 break
         if qtype == "why" and not best.typed:
-            neighbours = [
-                c for c in ranked[1:]
-                if c.doc.id == best.doc.id and abs(c.span.start - best.span.start) > 0
-                and c.hit.passage_id == best.hit.passage_id
-                and abs(c.position - best.position) == 1 and c.typed
-            ]
-            if neighbours:
-                chosen.insert(1, neighbours[0])
+            # The reason is often next door: a neighbour with a reason word, or, when the
+            # answer opens with a pronoun ("His determination ..."), the sentence before it.
+            lookup = {(c.doc.id, c.span.start): c for c in ranked}
+            passage = self._passages[best.hit.passage_id]
+            for pos in (best.position - 1, best.position + 1):
+                if not 0 <= pos < len(passage.sentences):
+                    continue
+                near = lookup.get((best.doc.id, passage.sentences[pos].start))
+                anaphoric_prev = pos < best.position and _ANAPHORIC.match(best.span.text)
+                if near is not None and (near.typed or anaphoric_prev):
+                    chosen.insert(1, near)
+                    break
         # Different dated articles: oldest first, so the reader sees who said what when;
         # otherwise best first. Within one article: reading order.
         if all(c.doc.date for c in chosen):
