@@ -8,6 +8,7 @@ the reference (maximum absolute score difference 1e-9).
 from __future__ import annotations
 
 import math
+from array import array
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -87,19 +88,20 @@ class BM25Index:
               ) -> BM25Index:
         params = params or BM25Params()
         vocab: dict[str, int] = {}
-        ids: list[int] = []
-        lengths: list[int] = []
+        ids = array("l")  # term ids of all passages, 8 bytes each, not Python ints
+        lengths = array("l")
         add = vocab.setdefault
-        for terms in tokens:
+        for terms in tokens:  # may be a generator: token lists are not all kept
             lengths.append(len(terms))
             ids.extend([add(term, len(vocab)) for term in terms])
         n = len(lengths)
         if n == 0:
             raise ValueError("cannot index an empty list of passages")
         # (term, passage) pairs with their counts, sorted by term then passage, in numpy.
-        docs_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
-        keys, tf_counts = np.unique(np.asarray(ids, dtype=np.int64) * n + docs_of,
-                                    return_counts=True)
+        keys = np.frombuffer(ids, dtype=np.int64) * n
+        del ids
+        keys += np.repeat(np.arange(n, dtype=np.int64), np.frombuffer(lengths, dtype=np.int64))
+        keys, tf_counts = np.unique(keys, return_counts=True)
         t = keys // n
         d = (keys % n).astype(np.int32)
         tf_ = tf_counts.astype(np.float64)
@@ -107,8 +109,9 @@ class BM25Index:
         indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
         df = counts.astype(np.float64)
-        doc_len = np.asarray(lengths, dtype=np.float64)
-        avgdl = sum(lengths) / n if sum(lengths) else 1.0
+        doc_len = np.frombuffer(lengths, dtype=np.int64).astype(np.float64)
+        total = int(doc_len.sum())
+        avgdl = total / n if total else 1.0
         idf = _idf(params, df, n)
         weights = _posting_weights(params, idf[t], tf_, doc_len[d], avgdl)
         return cls(vocab, indptr, d, weights, idf, n, params)

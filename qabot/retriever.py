@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
 from qabot.analysis import Analyzer, AnalyzerConfig
@@ -94,14 +94,17 @@ class Retriever:
               ) -> Retriever:
         cut = build_passages(corpus.documents, passages)
         docs = {d.id: d for d in corpus.documents}
-        tokens: list[list[str]] = []
-        for i, p in enumerate(cut):
-            tokens.append(passage_terms(analyzer, p, docs[p.doc_id]))
-            if progress is not None and i % 5000 == 0:
-                progress(i, len(cut))
-        if progress is not None:
-            progress(len(cut), len(cut))
-        return cls(corpus, cut, BM25Index.build(tokens or [[]], bm25), analyzer)
+        def tokens() -> Iterator[list[str]]:
+            for i, p in enumerate(cut):
+                yield passage_terms(analyzer, p, docs[p.doc_id])
+                if progress is not None and i % 5000 == 0:
+                    progress(i, len(cut))
+            if not cut:
+                yield []  # an index of one empty passage: every search finds nothing
+            if progress is not None:
+                progress(len(cut), len(cut))
+
+        return cls(corpus, cut, BM25Index.build(tokens(), bm25), analyzer)
 
     @classmethod
     def from_path(cls, path: str | Path | None = None) -> Retriever:
