@@ -8,8 +8,8 @@ the reference (maximum absolute score difference 1e-9).
 from __future__ import annotations
 
 import math
-from array import array
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Literal
