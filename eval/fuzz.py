@@ -64,8 +64,12 @@ def random_file(rng: random.Random) -> bytes:
         return bytes(rng.randint(0, 255) for _ in range(rng.randint(1, 200)))
     header = rng.choice(["03/06 2026\n372\n", "13/45 2026\n1\n", "yesterday\n2\n",
                          "01/01 1999\nx\n", "", "# A Heading\n\n", "\ufeff03/13 2026\n534\n"])
-    body = "\n".join(random_text(rng, rng.randint(0, 40)) for _ in range(rng.randint(0, 6)))
+    body = "\n".join(random_text(rng, rng.randint(3, 60)) + rng.choice([".", "?", "", "!"])
+                     for _ in range(rng.randint(1, 10)))
     text = header + body
+    if rng.random() < 0.95:
+        # Keep most files valid UTF-8 text (a NUL byte makes a file binary, skipped).
+        text = text.replace("\ud800", "").replace("\x00", "")
     if rng.random() < 0.3:
         text = text.replace("\n", "\r\n")
     data = text.encode("utf-8", "surrogatepass")
@@ -74,15 +78,17 @@ def random_file(rng: random.Random) -> bytes:
     return data
 
 
-def check_corpus(rng: random.Random, folder: Path) -> None:
+def check_corpus(rng: random.Random, folder: Path) -> int:
+    """Passages indexed (0 when the folder is, rightly, refused with a one-line error)."""
     for i in range(rng.randint(1, 4)):
-        (folder / f"f{i}{rng.choice(['.txt', '.md', '.csv'])}").write_bytes(random_file(rng))
+        suffix = rng.choice([".txt", ".txt", ".txt", ".md", ".csv"])
+        (folder / f"f{i}{suffix}").write_bytes(random_file(rng))
     try:
         corpus = load_corpus(folder)
     except QabotError as exc:
         if "\n" in str(exc):
             raise AssertionError("multi-line error") from None
-        return
+        return 0
     r = Retriever.from_corpus(corpus)
     for p in r.passages:
         if r.document(p.doc_id).text[p.start : p.end] != p.text:
@@ -94,6 +100,7 @@ def check_corpus(rng: random.Random, folder: Path) -> None:
                                                          for s in scores):
             raise AssertionError("bad hit scores")
     check_answer(Bot(r), random_text(rng, 5), rng)
+    return len(r.passages)
 
 
 def main() -> None:
@@ -116,15 +123,19 @@ def main() -> None:
             failures.append(f"question #{i}: {traceback.format_exc(limit=3)}")
     q_time = time.perf_counter() - start
     start = time.perf_counter()
+    loaded = passages = 0
     for i in range(args.corpora):
         with tempfile.TemporaryDirectory() as d:
             try:
-                check_corpus(rng, Path(d))
+                n = check_corpus(rng, Path(d))
+                loaded += n > 0
+                passages += n
             except Exception:
                 failures.append(f"corpus #{i}: {traceback.format_exc(limit=3)}")
     c_time = time.perf_counter() - start
     print(f"questions tried: {args.questions:,} ({q_time:.0f} s); "
-          f"corpora tried: {args.corpora:,} ({c_time:.0f} s); failures: {len(failures)}")
+          f"corpora tried: {args.corpora:,} ({loaded:,} loaded, {passages:,} passages; "
+          f"{c_time:.0f} s); failures: {len(failures)}")
     for f in failures[:10]:
         print(f)
     sys.exit(1 if failures else 0)
