@@ -89,3 +89,24 @@ class Analyzer:
     def tokenize(self, text: str) -> list[str]:
         """Index terms of ``text`` in order (repeats kept, as BM25 needs)."""
         return [t for t in map(self._terms.__getitem__, self.words(text)) if t]
+
+
+# British/American spelling pairs, on stems: colour/color, organis/organiz, analys/analyz,
+# centr(e)/center, catalogu(e)/catalog, defenc(e)/defens(e).
+_SPELLINGS = [
+    (regex.compile(r"our"), "or"), (regex.compile(r"or(?!$)"), "our"),
+    (regex.compile(r"is(?=$|a|e|i)"), "iz"), (regex.compile(r"iz(?=$|a|e|i)"), "is"),
+    (regex.compile(r"ys(?=$|e|i)"), "yz"), (regex.compile(r"yz(?=$|e|i)"), "ys"),
+    (regex.compile(r"tr$"), "ter"), (regex.compile(r"ter$"), "tr"),
+    (regex.compile(r"ogu$"), "og"), (regex.compile(r"enc$"), "ens"),
+]
+
+
+def spelling_variants(term: str) -> list[str]:
+    """Other spellings of a stemmed term (British <-> American), most likely first."""
+    out = []
+    for pattern, repl in _SPELLINGS:
+        variant = pattern.sub(repl, term, count=1)
+        if variant != term and variant not in out:
+            out.append(variant)
+    return out

@@ -167,12 +167,13 @@ class Bot:
         for word in words:
             term = self.analyzer.term(word)
             assert term is not None
+            term = self.retriever.known_term(term)
             value = min(1.0, max(self.config.min_specificity, (7.0 - zipf[word]) / 4.0))
             out[term] = min(out.get(term, 1.0), value)
         return out
 
     def _units(self, question: str) -> list[_Unit]:
-        terms = self.analyzer.tokenize(question)
+        terms = self.retriever.query_terms(question)
         spec = self._specificity(question)
         units: list[_Unit] = []
         used: set[str] = set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
-from qabot.analysis import Analyzer, AnalyzerConfig
+from qabot.analysis import Analyzer, AnalyzerConfig, spelling_variants
 from qabot.corpus import load_corpus
 from qabot.entities import EntityTable
 from qabot.index import BM25Index, BM25Params
@@ -111,6 +111,19 @@ class Retriever:
         """Load a corpus (the bundled articles when ``path`` is None) and index it."""
         return cls.from_corpus(load_corpus(path))
 
+    def known_term(self, term: str) -> str:
+        """``term``, or its other spelling when only that one is in the corpus ("rumour")."""
+        if self.index.document_frequency(term):
+            return term
+        for variant in spelling_variants(term):
+            if self.index.document_frequency(variant):
+                return variant
+        return term
+
+    def query_terms(self, text: str) -> list[str]:
+        """The index terms of a query, spelled as the corpus spells them."""
+        return [self.known_term(t) for t in self.analyzer.tokenize(text)]
+
     def document(self, doc_id: str) -> Document:
         return self._docs[doc_id]
 
@@ -138,7 +151,7 @@ class Retriever:
         ``doc_ids`` restricts the search to those documents."""
         if not self.passages:
             return []
-        terms = self.analyzer.tokenize(query)
+        terms = self.query_terms(query)
         allowed = None
         if doc_ids is not None:
             wanted = set(doc_ids)

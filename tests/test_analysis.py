@@ -43,3 +43,15 @@ def test_tokens_are_nonempty_normalised_and_not_stopwords(text: str) -> None:
     for token in a.tokenize(text):
         assert token and token == token.casefold() and not token.isspace()
         assert token not in {"the", "why", "and"}
+
+
+def test_spelling_variants_only_fill_in_for_unknown_terms(retriever) -> None:  # type: ignore[no-untyped-def]
+    from qabot.analysis import spelling_variants
+
+    assert spelling_variants("colour") == ["color"]
+    assert "organiz" in spelling_variants("organis")
+    # The articles say "rumor"; a British query still finds it.
+    assert retriever.known_term("rumour") == "rumor"
+    assert retriever.known_term("lin") == "lin"  # known terms are left alone
+    assert retriever.known_term("zzzq") == "zzzq"
+    assert retriever.search("rumours unreliable", k=1)[0].text.count("rumor") == 1
