@@ -416,7 +416,9 @@ class Bot:
             return None
         ranked = self._candidates([h for h in hits if h.doc_id == doc_id], units, "what",
                                   description)
-        best = ranked[0]
+        # Cite the sentence that matches the most parts of the description ("compared the
+        # rumours to dream analysis"), then the best score.
+        best = max(ranked, key=lambda c: (sum(u.met_by(c.terms) for u in units), c.score))
         doc = best.doc
         cite = _citation(1, doc, best.span.start, best.span.end, round(best.score, 4))
         if doc.date is None:
