@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
@@ -31,13 +32,24 @@ class Retriever:
         self._entities = entities
         self._docs = {doc.id: doc for doc in corpus.documents}
         self.cache_path: Path | None = None  # the index file this came from or went to
+        self._cache_key = ""
 
     @property
     def entities(self) -> EntityTable:
         """Names and aliases learned from the passages (built on first use)."""
         if self._entities is None:
-            self._entities = EntityTable.from_texts(
-                span.text for p in self.passages for span in p.sentences)
+            names = None
+            if self.cache_path is not None and self._cache_key:
+                from qabot import store
+
+                names = store.entities_path(self.cache_path)
+                self._entities = store.load_entities(names, self._cache_key)
+            if self._entities is None:
+                self._entities = EntityTable.from_texts(
+                    span.text for p in self.passages for span in p.sentences)
+                if names is not None:
+                    with contextlib.suppress(OSError):
+                        store.save_entities(names, self._cache_key, self._entities)
         return self._entities
 
     @classmethod
@@ -71,18 +83,18 @@ class Retriever:
             path = store.index_path(key)
             if path.exists() and not rebuild:
                 try:
-                    cut, index, entities = store.load(path, key, corpus)
-                    loaded = cls(corpus, cut, index, analyzer, entities)
-                    loaded.cache_path = path
+                    cut, index = store.load(path, key, corpus)
+                    loaded = cls(corpus, cut, index, analyzer)
+                    loaded.cache_path, loaded._cache_key = path, key
                     return loaded
                 except store.StaleCache as exc:
                     say(f"index cache {path.name} is {exc}; rebuilding it")
         built = cls.build(corpus, analyzer, passages, bm25, progress)
         if path is not None and built.passages:
             try:
-                store.save(path, key, built.passages, built.index, built.entities,
+                store.save(path, key, built.passages, built.index,
                            [d.id for d in corpus.documents])
-                built.cache_path = path
+                built.cache_path, built._cache_key = path, key
             except OSError as exc:
                 say(f"cannot write the index cache in {path.parent} "
                     f"({exc.strerror or exc}); going on without it")

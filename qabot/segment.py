@@ -56,8 +56,9 @@ def is_heading(line: str) -> bool:
         return False
     if not numbered and line.endswith("?") and len(line) > 60:
         return False
-    words = [w for w in _WORD.findall(line) if len(w) > 3 and w[0].isalpha()]
-    if not words or len(_WORD.findall(line)) > 18:
+    tokens = _WORD.findall(line)
+    words = [w for w in tokens if len(w) > 3 and w[0].isalpha()]
+    if not words or len(tokens) > 18:
         return False
     capitalised = sum(1 for w in words if w[0].isupper())
     return capitalised / len(words) >= 0.6

@@ -50,7 +50,7 @@ def index_path(key: str) -> Path:
 
 
 def save(path: Path, key: str, passages: list[Passage], index: BM25Index,
-         entities: EntityTable, doc_ids: list[str]) -> None:
+         doc_ids: list[str]) -> None:
     doc_pos = {d: i for i, d in enumerate(doc_ids)}
     sections = sorted({p.section for p in passages if p.section is not None})
     section_pos = {s: i for i, s in enumerate(sections)}
@@ -60,7 +60,6 @@ def save(path: Path, key: str, passages: list[Passage], index: BM25Index,
         "format": FORMAT, "key": key, "docs": doc_ids, "sections": sections,
         "vocab": sorted(index.vocab, key=index.vocab.__getitem__),
         "n_passages": index.n_passages, "params": index.params.model_dump(),
-        "entities": entities.to_json(),
     }
     arrays = {
         "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
@@ -81,8 +80,7 @@ def save(path: Path, key: str, passages: list[Passage], index: BM25Index,
     atomic_write(path, write)
 
 
-def load(path: Path, key: str, corpus: Corpus
-         ) -> tuple[list[Passage], BM25Index, EntityTable]:
+def load(path: Path, key: str, corpus: Corpus) -> tuple[list[Passage], BM25Index]:
     """The saved passages, index and names for ``corpus``; StaleCache if anything is off."""
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -102,7 +100,7 @@ def load(path: Path, key: str, corpus: Corpus
 
 
 def _rebuild(meta: dict[str, Any], a: dict[str, np.ndarray], corpus: Corpus
-             ) -> tuple[list[Passage], BM25Index, EntityTable]:
+             ) -> tuple[list[Passage], BM25Index]:
     docs = {d.id: d for d in corpus.documents}
     doc_ids = [str(d) for d in meta["docs"]]
     if doc_ids != [d.id for d in corpus.documents]:
@@ -140,4 +138,29 @@ def _rebuild(meta: dict[str, Any], a: dict[str, np.ndarray], corpus: Corpus
         ))
     index = BM25Index(vocab, indptr, postings, weights, a["idf"], n,
                       BM25Params.model_validate(meta["params"]))
-    return passages, index, EntityTable.from_json(meta["entities"])
+    return passages, index
+
+
+def entities_path(index_file: Path) -> Path:
+    """The learned names live beside their index, learned on first use by the answerer."""
+    return index_file.with_suffix(".names.json")
+
+
+def save_entities(path: Path, key: str, entities: EntityTable) -> None:
+    data = json.dumps({"format": FORMAT, "key": key, "entities": entities.to_json()})
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(data, encoding="utf-8")
+
+    atomic_write(path, write)
+
+
+def load_entities(path: Path, key: str) -> EntityTable | None:
+    """The saved names, or None when missing, unreadable or for another corpus."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT or data.get("key") != key:
+            return None
+        return EntityTable.from_json(data["entities"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None

@@ -145,3 +145,17 @@ def test_index_command_prints_its_figures(articles: Path) -> None:
     assert lines[:3] == ["documents: 2", "passages:  60", "terms:     866"]
     assert lines[3].startswith("cache:     ") and lines[3].endswith(" MB)")
     assert lines[4].startswith("time:      ")
+
+
+def test_learned_names_are_saved_beside_the_index(articles: Path) -> None:
+    first, _ = _build(articles)
+    assert first.cache_path is not None
+    names = store.entities_path(first.cache_path)
+    assert not names.exists()  # search alone never learns names
+    groups = first.entities.groups
+    assert names.exists()
+    again, _ = _build(articles)
+    assert again.entities.groups == groups
+    names.write_text("{not json", encoding="utf-8")
+    third, _ = _build(articles)
+    assert third.entities.groups == groups  # unreadable: learned again
