@@ -90,6 +90,7 @@ class AnswerConfig(BaseModel):
     min_coverage: float = 0.4
     min_coverage_typed: float = 0.3
     missing_name_factor: float = 0.8
+    unrelated_factor: float = 0.8  # the sentence (and the one before) names none of the names
     unknown_name_factor: float = 0.5
     min_specificity: float = 0.1
     min_content: float = 0.25
@@ -266,7 +267,9 @@ class Bot:
                 missing = 1.0
                 for u in units:
                     if u.required and not u.met_by(nearby):
-                        factor = (cfg.unknown_name_factor if u.unknown
+                        # A yes/no question asserts a relation between its names: one
+                        # missing near the answer counts like one the corpus lacks.
+                        factor = (cfg.unknown_name_factor if u.unknown or qtype == "yes-no"
                                   else cfg.missing_name_factor)
                         missing = min(missing, factor)
                 # Only a question that asks something beyond its names can miss its point.
@@ -277,6 +280,8 @@ class Bot:
                 typed = bool(cue and _typed(cue, qtype, span.text, question_words))
                 about = not any(u.required for u in units) or any(
                     u.required and u.met_by(terms | context) for u in units)
+                if not about:
+                    missing *= cfg.unrelated_factor
                 cand = _Candidate(hit, doc, span, i, own, ctx, typed, missing, content, about,
                                   0.0, terms)
                 cand.score = (
