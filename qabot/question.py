@@ -55,27 +55,29 @@ def clean(question: str) -> tuple[str, bool]:
     return text, False
 
 
+# Checked in order; the first pattern that matches gives the question's type.
+_KINDS: list[tuple[QuestionType, regex.Pattern[str]]] = [
+    ("date-attribution", _DATE_ATTRIBUTION),
+    ("why", regex.compile(r"\bwhy\b|\bwhat (?:made|caused|led|drove|prompted)\b|\breasons?\b"
+                          r"|\bhow come\b")),
+    ("how-many", regex.compile(r"\bhow (?:many|much|fast|big|large|long|old)\b|\bwhat "
+                               r"(?:percentage|share|number|amount)\b|\bby what (?:percentage"
+                               r"|factor)\b|\bhow .* times\b")),
+    ("when", regex.compile(r"\bwhen\b|\bwhat (?:day|date|year|month|time)\b|\bsince when\b"
+                           r"|\bon what (?:day|date)\b|\bwhich (?:day|date|year|month)\b")),
+    ("who", regex.compile(r"\bwho(?:m|se)?\b|\bwhich (?:person|people|executives?|members?"
+                          r"|leaders?|researchers?)\b|\b(?:role|job|title|position|post)\b")),
+    ("quote", _QUOTE),
+    ("yes-no", _YES_NO),
+]
+
+
 def classify(question: str) -> QuestionType:
     """The kind of answer a question expects, from its wording."""
     q = question.casefold()
-    if _DATE_ATTRIBUTION.search(q):
-        return "date-attribution"
-    if regex.search(r"\bwhy\b|\bwhat (?:made|caused|led|drove|prompted)\b|\breasons?\b|"
-                    r"\bhow come\b", q):
-        return "why"
-    if regex.search(r"\bhow (?:many|much|fast|big|large|long|old)\b|\bwhat (?:percentage|share|"
-                    r"number|amount)\b|\bby what (?:percentage|factor)\b|\bhow .* times\b", q):
-        return "how-many"
-    if regex.search(r"\bwhen\b|\bwhat (?:day|date|year|month|time)\b|\bsince when\b|"
-                    r"\bon what (?:day|date)\b|\bwhich (?:day|date|year|month)\b", q):
-        return "when"
-    if regex.search(r"\bwho(?:m|se)?\b|\bwhich (?:person|people|executives?|members?|"
-                    r"leaders?|researchers?)\b|\b(?:role|job|title|position|post)\b", q):
-        return "who"
-    if _QUOTE.search(q):
-        return "quote"
-    if _YES_NO.search(q):
-        return "yes-no"
+    for kind, pattern in _KINDS:
+        if pattern.search(q):
+            return kind
     return "what"
 
 
