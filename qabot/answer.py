@@ -210,7 +210,7 @@ class Bot:
                 out.update(self.analyzer.tokenize(word))
         return out
 
-    def _search_query(self, question: str) -> str:
+    def search_query(self, question: str) -> str:
         """The question plus the other names of the entities it mentions."""
         extra = [f for g in self.entities.mentions(question) for f in self.entities.forms(g)]
         return " ".join([question, *extra])
@@ -311,7 +311,7 @@ class Bot:
         units = self._units(interpreted)
         if not units:
             return self._abstain(question, interpreted, [], NO_CONTENT)
-        hits = self.retriever.search(self._search_query(interpreted), k=max(k, 1),
+        hits = self.retriever.search(self.search_query(interpreted), k=max(k, 1),
                                      doc_ids=doc_ids)
         if not hits:
             return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES)
@@ -403,7 +403,7 @@ class Bot:
         description; the citation is its best-matching sentence."""
         description = META_WORDS.sub(" ", interpreted)
         units = self._units(description)
-        hits = self.retriever.search(self._search_query(description), k=max(k, 10))
+        hits = self.retriever.search(self.search_query(description), k=max(k, 10))
         if not units or not hits:
             return None
         total = sum(u.weight for u in units) or 1.0
