@@ -41,6 +41,35 @@ STYLE = Style.from_dict(
 Fragments = list[tuple[str, str]]
 
 
+def wrap(fragments: Fragments, width: int) -> Fragments:
+    """Word-wrap styled text to ``width`` columns; continuation lines keep the indent of
+    the line they continue (the quoted snippets are indented by four spaces)."""
+    out: Fragments = []
+    column = 0
+    indent = ""
+    for style, text in fragments:
+        for piece in regex.split(r"(\n|[ ]+)", text):
+            if not piece:
+                continue
+            if piece == "\n":
+                out.append((style, piece))
+                column, indent = 0, ""
+            elif piece.isspace():
+                if column == 0:
+                    indent = piece  # leading spaces set the line's indent
+                out.append((style, piece))
+                column += len(piece)
+            else:
+                if column + len(piece) > width and column > len(indent):
+                    while out and out[-1][1].isspace() and out[-1][1] != "\n":
+                        out.pop()  # no trailing spaces before the break
+                    out.append(("", "\n" + indent))
+                    column = len(indent)
+                out.append((style, piece))
+                column += len(piece)
+    return out
+
+
 def history_path() -> Path:
     """``$XDG_STATE_HOME/qabot/history``, falling back to ``~/.local/state/qabot/history``."""
     state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
@@ -114,6 +143,7 @@ class Repl:
     # -- output --------------------------------------------------------------------------
 
     def emit(self, fragments: Fragments) -> None:
+        fragments = wrap(fragments, self._width())
         if not self.colour:
             fragments = [("", text) for _, text in fragments]
         print_formatted_text(FormattedText(fragments), style=STYLE, output=self._printer,
@@ -130,7 +160,7 @@ class Repl:
             cols = self.session.output.get_size().columns
         except Exception:  # a dummy or closed output has no size
             cols = 0
-        return max(40, min(cols or 88, 100))
+        return max(40, min(cols or 88, 100)) - 1
 
     # -- the loop ------------------------------------------------------------------------
 
