@@ -32,9 +32,23 @@ class StaleCache(Exception):
     """The cache file is missing, foreign, truncated or inconsistent."""
 
 
+# The modules whose code decides what the index holds: any edit to them (a stopword, a
+# heading rule) must not meet an index built by the old code, even within one version.
+_INDEX_CODE = ("analysis.py", "segment.py", "passages.py", "index.py", "store.py", "corpus.py")
+
+
+def _code_signature() -> bytes:
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in _INDEX_CODE:
+        h.update((here / name).read_bytes())
+    return h.digest()
+
+
 def fingerprint(corpus: Corpus, analysis: AnalyzerConfig, passages: PassageConfig,
                 bm25: BM25Params) -> str:
     h = hashlib.sha256()
+    h.update(_code_signature())
     settings = [FORMAT, __version__, analysis.model_dump(), passages.model_dump(),
                 bm25.model_dump()]
     h.update(json.dumps(settings, sort_keys=True).encode())

@@ -159,3 +159,13 @@ def test_learned_names_are_saved_beside_the_index(articles: Path) -> None:
     names.write_text("{not json", encoding="utf-8")
     third, _ = _build(articles)
     assert third.entities.groups == groups  # unreadable: learned again
+
+
+def test_changed_index_code_gets_a_new_file(articles: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # An edit to the analysis or splitting code (say, a stopword) within one version must
+    # not reuse an index built by the old code.
+    first, _ = _build(articles)
+    monkeypatch.setattr(store, "_code_signature", lambda: b"edited analysis.py")
+    second, _ = _build(articles)
+    assert second.cache_path != first.cache_path
