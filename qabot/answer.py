@@ -143,7 +143,6 @@ class Bot:
         self.entities = retriever.entities
         self._sentence_terms: dict[tuple[str, int], frozenset[str]] = {}
         self._zipf = ZipfTable()
-        self._passages = {p.id: p for p in retriever.passages}
         self._equivalents = [
             [tuple(self.analyzer.tokenize(p)) for p in group] for group in _EQUIVALENT_PHRASES
         ]
@@ -230,14 +229,13 @@ class Bot:
         total = sum(u.weight for u in units) or 1.0
         content_total = sum(u.weight for u in units if not u.required)
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
-        by_id = self._passages
         seen: set[tuple[str, int]] = set()
         out: list[_Candidate] = []
         cue = _CUES.get(qtype)
         question_words = {w.casefold() for w in regex.findall(r"\p{L}+", question)}
         cfg = self.config
         for hit in hits:
-            passage = by_id[hit.passage_id]
+            passage = self.retriever.passage(hit.passage_id)
             doc = self.retriever.document(hit.doc_id)
             heading = frozenset(self.analyzer.tokenize(passage.section or ""))
             nearby = heading.union(*(self._terms(doc.id, sp) for sp in passage.sentences))
@@ -345,7 +343,7 @@ class Bot:
             # The reason is often next door: a neighbour with a reason word, or, when the
             # answer opens with a pronoun ("His determination ..."), the sentence before it.
             lookup = {(c.doc.id, c.span.start): c for c in ranked}
-            passage = self._passages[best.hit.passage_id]
+            passage = self.retriever.passage(best.hit.passage_id)
             for pos in (best.position - 1, best.position + 1):
                 if not 0 <= pos < len(passage.sentences):
                     continue

@@ -276,9 +276,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int) -> None:
-        if show and total >= 20_000:
+        if show and total >= 5_000:
             end = "\n" if done == total else ""
-            sys.stderr.write(f"\rindexing {done:,}/{total:,} passages{end}")
+            sys.stderr.write(f"\rindexing {done:,}/{total:,} documents{end}")
             sys.stderr.flush()
 
     retriever = Retriever.from_corpus(loaded, cache=True, notice=_notice, progress=progress,

@@ -100,11 +100,24 @@ class BM25Index:
         # (term, passage) pairs with their counts, sorted by term then passage, in numpy.
         keys = np.frombuffer(ids, dtype=np.int64) * n
         del ids
-        keys += np.repeat(np.arange(n, dtype=np.int64), np.frombuffer(lengths, dtype=np.int64))
-        keys, tf_counts = np.unique(keys, return_counts=True)
-        t = keys // n
+        start = 0
+        for doc, length in enumerate(lengths):  # += passage number, without a repeat array
+            keys[start : start + length] += doc
+            start += length
+        # Sort in place and count runs: np.unique would hold two more copies of the keys.
+        keys.sort()
+        first = np.empty(keys.size, dtype=bool)
+        if keys.size:
+            first[0] = True
+            np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        del first
+        tf_counts = np.diff(np.append(starts, keys.size)).astype(np.int32)
+        keys = keys[starts]
+        del starts
+        t = (keys // n).astype(np.int32)
         d = (keys % n).astype(np.int32)
-        tf_ = tf_counts.astype(np.float64)
+        del keys
         counts = np.bincount(t, minlength=len(vocab))
         indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
@@ -113,7 +126,15 @@ class BM25Index:
         total = int(doc_len.sum())
         avgdl = total / n if total else 1.0
         idf = _idf(params, df, n)
-        weights = _posting_weights(params, idf[t], tf_, doc_len[d], avgdl)
+        # Weights in slices, so the formula's temporaries stay small.
+        weights = np.empty(t.size, dtype=np.float64)
+        step = 1 << 22
+        for lo in range(0, t.size, step):
+            hi = lo + step
+            weights[lo:hi] = _posting_weights(params, idf[t[lo:hi]],
+                                              tf_counts[lo:hi].astype(np.float64),
+                                              doc_len[d[lo:hi]], avgdl)
+        del t, tf_counts
         return cls(vocab, indptr, d, weights, idf, n, params)
 
     # -- statistics ----------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -82,3 +84,98 @@ def build_passages(docs: Iterable[Document], config: PassageConfig | None = None
     for doc in docs:
         out.extend(document_passages(doc, config, first_index=len(out)))
     return out
+
+
+class PassageTable(Sequence[Passage]):
+    """All passages of a corpus as compact arrays; ``Passage`` records are made on access.
+
+    A million passages as pydantic records (each with a copy of its text and its sentence
+    spans) take gigabytes; here they take a few integers each. Passages of one document are
+    contiguous and in order, so an id ``doc#n`` is the document's first position plus n.
+    """
+
+    def __init__(self, docs: Sequence[Document]) -> None:
+        self._docs = list(docs)
+        self._doc_pos = {d.id: i for i, d in enumerate(self._docs)}
+        # Python arrays while building (append), numpy arrays when loaded from the cache.
+        self.doc: Any = array("l")  # document position of each passage
+        self.section: Any = array("l")  # section number, -1 for none
+        self.sent_ptr: Any = array("q", [0])  # sentences of i: sent_ptr[i]:sent_ptr[i+1]
+        self.sent_start: Any = array("q")
+        self.sent_end: Any = array("q")
+        self.sections: list[str] = []
+        self._section_pos: dict[str, int] = {}
+        self._first: dict[int, int] = {}  # document position -> its first passage
+
+    @classmethod
+    def from_arrays(cls, docs: Sequence[Document], doc: Any, section: Any, sections: list[str],
+                    sent_ptr: Any, sent_start: Any, sent_end: Any) -> PassageTable:
+        table = cls(docs)
+        table.doc, table.section, table.sections = doc, section, sections
+        table.sent_ptr, table.sent_start, table.sent_end = sent_ptr, sent_start, sent_end
+        table._section_pos = {s: i for i, s in enumerate(sections)}
+        for i, d in enumerate(doc.tolist()):
+            table._first.setdefault(d, i)
+        return table
+
+    def append(self, passage: Passage) -> None:
+        d = self._doc_pos[passage.doc_id]
+        self._first.setdefault(d, len(self.doc))
+        self.doc.append(d)
+        if passage.section is None:
+            self.section.append(-1)
+        else:
+            pos = self._section_pos.get(passage.section)
+            if pos is None:
+                pos = self._section_pos[passage.section] = len(self.sections)
+                self.sections.append(passage.section)
+            self.section.append(pos)
+        for span in passage.sentences:
+            self.sent_start.append(span.start)
+            self.sent_end.append(span.end)
+        self.sent_ptr.append(len(self.sent_start))
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    @overload
+    def __getitem__(self, i: int) -> Passage: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Passage]: ...
+
+    def __getitem__(self, i: int | slice) -> Passage | list[Passage]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        d = int(self.doc[i])
+        doc = self._docs[d]
+        lo, hi = int(self.sent_ptr[i]), int(self.sent_ptr[i + 1])
+        spans = tuple(
+            Span.model_construct(start=s, end=e, text=doc.text[s:e], heading=False)
+            for s, e in zip(self.sent_start[lo:hi].tolist(), self.sent_end[lo:hi].tolist(),
+                            strict=True)
+        )
+        start, end = spans[0].start, spans[-1].end
+        sec = int(self.section[i])
+        return Passage.model_construct(
+            id=f"{doc.id}#{i - self._first[d]}", doc_id=doc.id, index=i,
+            section=self.sections[sec] if sec >= 0 else None, text=doc.text[start:end],
+            start=start, end=end, sentences=spans,
+        )
+
+    def __iter__(self) -> Iterator[Passage]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def position(self, passage_id: str) -> int:
+        """The position of passage ``doc#n``."""
+        doc_id, _, number = passage_id.rpartition("#")
+        first = self._first[self._doc_pos[doc_id]]
+        pos = first + int(number)
+        if pos >= len(self) or self._docs[int(self.doc[pos])].id != doc_id:
+            raise KeyError(passage_id)
+        return pos

@@ -11,7 +11,7 @@ from qabot.corpus import load_corpus
 from qabot.entities import EntityTable
 from qabot.index import BM25Index, BM25Params
 from qabot.models import Corpus, Document, Hit, Passage
-from qabot.passages import PassageConfig, build_passages
+from qabot.passages import PassageConfig, PassageTable, document_passages
 
 
 class Retriever:
@@ -26,7 +26,8 @@ class Retriever:
         entities: EntityTable | None = None,
     ) -> None:
         self.corpus = corpus
-        self.passages = list(passages)
+        self.passages: Sequence[Passage] = passages
+        self._by_id: dict[str, int] | None = None
         self.index = index
         self.analyzer = analyzer
         self._entities = entities
@@ -104,19 +105,24 @@ class Retriever:
     def build(cls, corpus: Corpus, analyzer: Analyzer, passages: PassageConfig,
               bm25: BM25Params, progress: Callable[[int, int], None] | None = None
               ) -> Retriever:
-        cut = build_passages(corpus.documents, passages)
-        docs = {d.id: d for d in corpus.documents}
+        """Cut and index in one pass; passages go straight into a compact table."""
+        table = PassageTable(corpus.documents)
+        docs = corpus.documents
+
         def tokens() -> Iterator[list[str]]:
-            for i, p in enumerate(cut):
-                yield passage_terms(analyzer, p, docs[p.doc_id])
-                if progress is not None and i % 5000 == 0:
-                    progress(i, len(cut))
-            if not cut:
+            for i, doc in enumerate(docs):
+                for p in document_passages(doc, passages, first_index=len(table)):
+                    table.append(p)
+                    yield passage_terms(analyzer, p, doc)
+                if progress is not None and i % 2000 == 0:
+                    progress(i, len(docs))
+            if not table:
                 yield []  # an index of one empty passage: every search finds nothing
             if progress is not None:
-                progress(len(cut), len(cut))
+                progress(len(docs), len(docs))
 
-        return cls(corpus, cut, BM25Index.build(tokens(), bm25), analyzer)
+        index = BM25Index.build(tokens(), bm25)
+        return cls(corpus, table, index, analyzer)
 
     @classmethod
     def from_path(cls, path: str | Path | None = None) -> Retriever:
@@ -135,6 +141,14 @@ class Retriever:
     def query_terms(self, text: str) -> list[str]:
         """The index terms of a query, spelled as the corpus spells them."""
         return [self.known_term(t) for t in self.analyzer.tokenize(text)]
+
+    def passage(self, passage_id: str) -> Passage:
+        """The passage with this id (``doc#n``)."""
+        if isinstance(self.passages, PassageTable):
+            return self.passages[self.passages.position(passage_id)]
+        if self._by_id is None:
+            self._by_id = {p.id: i for i, p in enumerate(self.passages)}
+        return self.passages[self._by_id[passage_id]]
 
     def document(self, doc_id: str) -> Document:
         return self._docs[doc_id]

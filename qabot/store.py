@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,8 @@ from qabot.analysis import AnalyzerConfig
 from qabot.cache import atomic_write, cache_dir
 from qabot.entities import EntityTable
 from qabot.index import BM25Index, BM25Params
-from qabot.models import Corpus, Passage, Span
-from qabot.passages import PassageConfig
+from qabot.models import Corpus, Passage
+from qabot.passages import PassageConfig, PassageTable
 
 FORMAT = "qabot-index-1"
 
@@ -63,15 +64,12 @@ def index_path(key: str) -> Path:
     return cache_dir() / "index" / f"{key[:40]}.npz"
 
 
-def save(path: Path, key: str, passages: list[Passage], index: BM25Index,
+def save(path: Path, key: str, passages: Sequence[Passage], index: BM25Index,
          doc_ids: list[str]) -> None:
-    doc_pos = {d: i for i, d in enumerate(doc_ids)}
-    sections = sorted({p.section for p in passages if p.section is not None})
-    section_pos = {s: i for i, s in enumerate(sections)}
-    s_ptr = np.zeros(len(passages) + 1, dtype=np.int64)
-    np.cumsum([len(p.sentences) for p in passages], out=s_ptr[1:])
+    if not isinstance(passages, PassageTable):
+        raise TypeError("only a PassageTable (from Retriever.build) is saved")
     meta = {
-        "format": FORMAT, "key": key, "docs": doc_ids, "sections": sections,
+        "format": FORMAT, "key": key, "docs": doc_ids, "sections": passages.sections,
         "vocab": sorted(index.vocab, key=index.vocab.__getitem__),
         "n_passages": index.n_passages, "params": index.params.model_dump(),
     }
@@ -79,12 +77,11 @@ def save(path: Path, key: str, passages: list[Passage], index: BM25Index,
         "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
         "indptr": index.indptr, "postings": index.postings, "weights": index.weights,
         "idf": index.idf_values,
-        "p_doc": np.array([doc_pos[p.doc_id] for p in passages], dtype=np.int32),
-        "p_section": np.array([section_pos.get(p.section, -1) if p.section is not None else -1
-                               for p in passages], dtype=np.int32),
-        "s_ptr": s_ptr,
-        "s_start": np.array([s.start for p in passages for s in p.sentences], dtype=np.int64),
-        "s_end": np.array([s.end for p in passages for s in p.sentences], dtype=np.int64),
+        "p_doc": np.asarray(passages.doc, dtype=np.int32),
+        "p_section": np.asarray(passages.section, dtype=np.int32),
+        "s_ptr": np.asarray(passages.sent_ptr, dtype=np.int64),
+        "s_start": np.asarray(passages.sent_start, dtype=np.int64),
+        "s_end": np.asarray(passages.sent_end, dtype=np.int64),
     }
 
     def write(tmp: Path) -> None:
@@ -94,7 +91,7 @@ def save(path: Path, key: str, passages: list[Passage], index: BM25Index,
     atomic_write(path, write)
 
 
-def load(path: Path, key: str, corpus: Corpus) -> tuple[list[Passage], BM25Index]:
+def load(path: Path, key: str, corpus: Corpus) -> tuple[PassageTable, BM25Index]:
     """The saved passages, index and names for ``corpus``; StaleCache if anything is off."""
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -114,45 +111,36 @@ def load(path: Path, key: str, corpus: Corpus) -> tuple[list[Passage], BM25Index
 
 
 def _rebuild(meta: dict[str, Any], a: dict[str, np.ndarray], corpus: Corpus
-             ) -> tuple[list[Passage], BM25Index]:
-    docs = {d.id: d for d in corpus.documents}
+             ) -> tuple[PassageTable, BM25Index]:
     doc_ids = [str(d) for d in meta["docs"]]
     if doc_ids != [d.id for d in corpus.documents]:
         raise ValueError("documents differ")
     vocab = {str(t): i for i, t in enumerate(meta["vocab"])}
     n = int(meta["n_passages"])
     indptr, postings, weights = a["indptr"], a["postings"], a["weights"]
+    p_doc, p_section, s_ptr = a["p_doc"], a["p_section"], a["s_ptr"]
+    s_start, s_end = a["s_start"], a["s_end"]
+    sections = [str(s) for s in meta["sections"]]
     if (len(indptr) != len(vocab) + 1 or int(indptr[-1]) != len(postings)
             or len(weights) != len(postings) or len(a["idf"]) != len(vocab)
-            or len(a["p_doc"]) != n or len(a["s_ptr"]) != n + 1
+            or len(p_doc) != n or len(p_section) != n or len(s_ptr) != n + 1
+            or int(s_ptr[0]) != 0 or int(s_ptr[-1]) != len(s_start) or len(s_end) != len(s_start)
             or (postings.size and (postings.min() < 0 or postings.max() >= n))
+            or (n and (p_doc.min() < 0 or p_doc.max() >= len(doc_ids)))
+            or (n and (p_section.min() < -1 or p_section.max() >= len(sections)))
+            or (s_ptr.size > 1 and (np.diff(s_ptr) <= 0).any())
             or not np.isfinite(weights).all()):
         raise ValueError("array shapes")
-    sections = [str(s) for s in meta["sections"]]
-    s_ptr, s_start, s_end = a["s_ptr"].tolist(), a["s_start"].tolist(), a["s_end"].tolist()
-    passages: list[Passage] = []
-    counters: dict[str, int] = {}
-    for i, (d, sec) in enumerate(zip(a["p_doc"].tolist(), a["p_section"].tolist(),
-                                     strict=True)):
-        doc = docs[doc_ids[d]]
-        spans = tuple(
-            Span.model_construct(start=s, end=e, text=doc.text[s:e], heading=False)
-            for s, e in zip(s_start[s_ptr[i] : s_ptr[i + 1]], s_end[s_ptr[i] : s_ptr[i + 1]],
-                            strict=True)
-        )
-        if not spans:
-            raise ValueError("passage without sentences")
-        number = counters.get(doc.id, 0)
-        counters[doc.id] = number + 1
-        start, end = spans[0].start, spans[-1].end
-        passages.append(Passage.model_construct(
-            id=f"{doc.id}#{number}", doc_id=doc.id, index=i,
-            section=sections[sec] if sec >= 0 else None, text=doc.text[start:end],
-            start=start, end=end, sentences=spans,
-        ))
+    lengths = np.array([len(d.text) for d in corpus.documents], dtype=np.int64)
+    sent_doc = np.repeat(p_doc.astype(np.int64), np.diff(s_ptr))
+    if len(s_start) and ((s_start < 0).any() or (s_end <= s_start).any()
+                         or (s_end > lengths[sent_doc]).any()):
+        raise ValueError("sentence offsets")
+    table = PassageTable.from_arrays(corpus.documents, p_doc, p_section, sections, s_ptr,
+                                     s_start, s_end)
     index = BM25Index(vocab, indptr, postings, weights, a["idf"], n,
                       BM25Params.model_validate(meta["params"]))
-    return passages, index
+    return table, index
 
 
 def entities_path(index_file: Path) -> Path:

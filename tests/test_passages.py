@@ -47,3 +47,23 @@ def test_passage_offsets_hold_for_any_text(text: str, words: int, overlap: int) 
         assert text[p.start : p.end] == p.text
         for s in p.sentences:
             assert text[s.start : s.end] == s.text
+
+
+def test_passage_table_gives_the_same_passages(corpus: Corpus) -> None:
+    import pytest
+
+    from qabot.passages import PassageTable
+
+    listed = build_passages(corpus.documents)
+    table = PassageTable(corpus.documents)
+    for p in listed:
+        table.append(p)
+    assert len(table) == len(listed)
+    assert [p.model_dump() for p in table] == [p.model_dump() for p in listed]
+    assert table[-1] == listed[-1] and table[2:4] == listed[2:4]
+    for p in listed:
+        assert table.position(p.id) == p.index
+    with pytest.raises(IndexError):
+        table[len(listed)]
+    with pytest.raises(KeyError):
+        table.position(f"{listed[0].doc_id}#999")
