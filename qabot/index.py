@@ -59,6 +59,14 @@ def _idf(params: BM25Params, df: np.ndarray, n: int) -> np.ndarray:
     return idf
 
 
+class _Vocabulary(dict[str, int]):
+    """term -> row number, a new row for each new term (looked up at C speed)."""
+
+    def __missing__(self, term: str) -> int:
+        row = self[term] = len(self)
+        return row
+
+
 class BM25Index:
     """Inverted index: ``vocab`` term -> row; CSR arrays of passage ids and posting weights."""
 
@@ -87,13 +95,12 @@ class BM25Index:
     def build(cls, tokens: Iterable[Sequence[str]], params: BM25Params | None = None
               ) -> BM25Index:
         params = params or BM25Params()
-        vocab: dict[str, int] = {}
+        vocab = _Vocabulary()
         ids = array("l")  # term ids of all passages, 8 bytes each, not Python ints
         lengths = array("l")
-        add = vocab.setdefault
         for terms in tokens:  # may be a generator: token lists are not all kept
             lengths.append(len(terms))
-            ids.extend([add(term, len(vocab)) for term in terms])
+            ids.extend(map(vocab.__getitem__, terms))
         n = len(lengths)
         if n == 0:
             raise ValueError("cannot index an empty list of passages")
@@ -135,7 +142,7 @@ class BM25Index:
                                               tf_counts[lo:hi].astype(np.float64),
                                               doc_len[d[lo:hi]], avgdl)
         del t, tf_counts
-        return cls(vocab, indptr, d, weights, idf, n, params)
+        return cls(dict(vocab), indptr, d, weights, idf, n, params)
 
     # -- statistics ----------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from typing import Any, overload
 from pydantic import BaseModel, ConfigDict, Field
 
 from qabot.models import Document, Passage, Span
-from qabot.segment import heading_title, segment
+from qabot.segment import heading_title, segment_bounds
 
 
 class PassageConfig(BaseModel):
@@ -21,19 +21,19 @@ class PassageConfig(BaseModel):
     overlap: int = Field(default=1, ge=0, description="Sentences shared with the next passage.")
 
 
-def _words(span: Span) -> int:
-    return len(span.text.split())
+Bounds = tuple[int, int]
 
 
-def _windows(sentences: list[Span], config: PassageConfig) -> Iterator[list[Span]]:
+def _windows(sentences: list[Bounds], words: list[int], config: PassageConfig
+             ) -> Iterator[list[Bounds]]:
     """Greedy runs of sentences within the word budget, each run at least one sentence."""
     i = 0
     n = len(sentences)
     while i < n:
         j = i
-        words = 0
-        while j < n and (j == i or words + _words(sentences[j]) <= config.max_words):
-            words += _words(sentences[j])
+        total = 0
+        while j < n and (j == i or total + words[j] <= config.max_words):
+            total += words[j]
             j += 1
         yield sentences[i:j]
         if j >= n:
@@ -41,39 +41,44 @@ def _windows(sentences: list[Span], config: PassageConfig) -> Iterator[list[Span
         i = max(i + 1, j - config.overlap)
 
 
-def _sections(spans: list[Span]) -> Iterator[tuple[str | None, list[Span]]]:
+def document_windows(doc: Document, config: PassageConfig
+                     ) -> Iterator[tuple[str | None, list[Bounds]]]:
+    """(section, sentence bounds) of each passage of ``doc``, in order: the cutting rule,
+    shared by the records of ``document_passages`` and the arrays of ``PassageTable``."""
+    text = doc.text
     section: str | None = None
-    run: list[Span] = []
-    for span in spans:
-        if span.heading:
+    run: list[Bounds] = []
+    for s, e, heading in [*segment_bounds(text, doc.body_start, doc.body_end), (0, 0, True)]:
+        if heading:
             if run:
-                yield section, run
-            section, run = heading_title(span.text), []
+                words = [len(text[a:b].split()) for a, b in run]
+                for window in _windows(run, words, config):
+                    yield section, window
+            if e > s:
+                section, run = heading_title(text[s:e]), []
         else:
-            run.append(span)
-    if run:
-        yield section, run
+            run.append((s, e))
 
 
 def document_passages(doc: Document, config: PassageConfig, first_index: int = 0) -> list[Passage]:
     """The passages of one document, numbered from ``first_index`` in corpus order."""
-    spans = segment(doc.text, doc.body_start, doc.body_end)
     out: list[Passage] = []
-    for section, sentences in _sections(spans):
-        for window in _windows(sentences, config):
-            start, end = window[0].start, window[-1].end
-            out.append(
-                Passage.model_construct(
-                    id=f"{doc.id}#{len(out)}",
-                    doc_id=doc.id,
-                    index=first_index + len(out),
-                    section=section,
-                    text=doc.text[start:end],
-                    start=start,
-                    end=end,
-                    sentences=tuple(window),
-                )
+    text = doc.text
+    for section, window in document_windows(doc, config):
+        start, end = window[0][0], window[-1][1]
+        out.append(
+            Passage.model_construct(
+                id=f"{doc.id}#{len(out)}",
+                doc_id=doc.id,
+                index=first_index + len(out),
+                section=section,
+                text=text[start:end],
+                start=start,
+                end=end,
+                sentences=tuple(Span.model_construct(start=a, end=b, text=text[a:b],
+                                                     heading=False) for a, b in window),
             )
+        )
     return out
 
 
@@ -119,20 +124,24 @@ class PassageTable(Sequence[Passage]):
         return table
 
     def append(self, passage: Passage) -> None:
-        d = self._doc_pos[passage.doc_id]
+        self.add(passage.doc_id, passage.section, [(s.start, s.end) for s in passage.sentences])
+
+    def add(self, doc_id: str, section: str | None, sentences: list[tuple[int, int]]) -> None:
+        """Append one passage given as its sentences' bounds."""
+        d = self._doc_pos[doc_id]
         self._first.setdefault(d, len(self.doc))
         self.doc.append(d)
-        if passage.section is None:
+        if section is None:
             self.section.append(-1)
         else:
-            pos = self._section_pos.get(passage.section)
+            pos = self._section_pos.get(section)
             if pos is None:
-                pos = self._section_pos[passage.section] = len(self.sections)
-                self.sections.append(passage.section)
+                pos = self._section_pos[section] = len(self.sections)
+                self.sections.append(section)
             self.section.append(pos)
-        for span in passage.sentences:
-            self.sent_start.append(span.start)
-            self.sent_end.append(span.end)
+        for start, end in sentences:
+            self.sent_start.append(start)
+            self.sent_end.append(end)
         self.sent_ptr.append(len(self.sent_start))
 
     def __len__(self) -> int:
@@ -166,6 +175,16 @@ class PassageTable(Sequence[Passage]):
             section=self.sections[sec] if sec >= 0 else None, text=doc.text[start:end],
             start=start, end=end, sentences=spans,
         )
+
+    def bounds(self, i: int) -> tuple[str, str, str | None, int, int]:
+        """(doc_id, passage id, section, start, end) of passage ``i``, without its sentences."""
+        d = int(self.doc[i])
+        doc_id = self._docs[d].id
+        sec = int(self.section[i])
+        start = int(self.sent_start[int(self.sent_ptr[i])])
+        end = int(self.sent_end[int(self.sent_ptr[i + 1]) - 1])
+        return (doc_id, f"{doc_id}#{i - self._first[d]}",
+                self.sections[sec] if sec >= 0 else None, start, end)
 
     def __iter__(self) -> Iterator[Passage]:
         for i in range(len(self)):

@@ -11,7 +11,7 @@ from qabot.corpus import load_corpus
 from qabot.entities import EntityTable
 from qabot.index import BM25Index, BM25Params
 from qabot.models import Corpus, Document, Hit, Passage
-from qabot.passages import PassageConfig, PassageTable, document_passages
+from qabot.passages import PassageConfig, PassageTable, document_windows
 
 
 class Retriever:
@@ -111,9 +111,10 @@ class Retriever:
 
         def tokens() -> Iterator[list[str]]:
             for i, doc in enumerate(docs):
-                for p in document_passages(doc, passages, first_index=len(table)):
-                    table.append(p)
-                    yield passage_terms(analyzer, p, doc)
+                for section, window in document_windows(doc, passages):
+                    table.add(doc.id, section, window)
+                    text = doc.text[window[0][0] : window[-1][1]]
+                    yield index_terms(analyzer, doc, section, text)
                 if progress is not None and i % 2000 == 0:
                     progress(i, len(docs))
             if not table:
@@ -154,20 +155,25 @@ class Retriever:
         return self._docs[doc_id]
 
     def hit(self, position: int, score: float, rank: int) -> Hit:
-        passage = self.passages[position]
-        doc = self._docs[passage.doc_id]
+        if isinstance(self.passages, PassageTable):
+            # Only the bounds are needed: no sentence records for a hit.
+            doc_id, passage_id, section, start, end = self.passages.bounds(position)
+        else:
+            p = self.passages[position]
+            doc_id, passage_id, section, start, end = p.doc_id, p.id, p.section, p.start, p.end
+        doc = self._docs[doc_id]
         return Hit(
             rank=rank,
             score=score,
-            passage_id=passage.id,
+            passage_id=passage_id,
             doc_id=doc.id,
             title=doc.title,
             date=doc.date.isoformat() if doc.date else None,
             source=doc.source,
-            section=passage.section,
-            text=passage.text,
-            start=passage.start,
-            end=passage.end,
+            section=section,
+            text=doc.text[start:end],
+            start=start,
+            end=end,
         )
 
     def search(self, query: str, k: int = 5, doc_ids: Collection[str] | None = None
@@ -186,10 +192,16 @@ class Retriever:
         return [self.hit(pos, score, rank) for rank, (pos, score) in enumerate(ranked, start=1)]
 
 
-def passage_terms(analyzer: Analyzer, passage: Passage, doc: Document) -> list[str]:
+def index_terms(analyzer: Analyzer, doc: Document, section: str | None, text: str
+                ) -> list[str]:
     """What is indexed for a passage: the document's own title (when it came with one, as in
     a .jsonl corpus; derived titles repeat the first sentence), the section heading, the text."""
     head = analyzer.tokenize(doc.title) if doc.titled else []
-    if passage.section:
-        head += analyzer.tokenize(passage.section)
-    return head + analyzer.tokenize(passage.text)
+    if section:
+        head += analyzer.tokenize(section)
+    return head + analyzer.tokenize(text)
+
+
+def passage_terms(analyzer: Analyzer, passage: Passage, doc: Document) -> list[str]:
+    """``index_terms`` of a passage record."""
+    return index_terms(analyzer, doc, passage.section, passage.text)

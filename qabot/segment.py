@@ -143,18 +143,23 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def segment(text: str, start: int = 0, end: int | None = None) -> list[Span]:
-    """Headings and sentences of ``text[start:end]`` in order, each a line or part of one."""
+def segment_bounds(text: str, start: int = 0, end: int | None = None
+                   ) -> list[tuple[int, int, bool]]:
+    """(start, end, is_heading) of the headings and sentences of ``text[start:end]``."""
     end = len(text) if end is None else end
-    spans: list[Span] = []
+    out: list[tuple[int, int, bool]] = []
     for line_start, line_end in iter_lines(text, start, end):
         s, e = _strip(text, line_start, line_end)
         if s == e:
             continue
-        line = text[s:e]
-        if is_heading(line):
-            spans.append(Span.model_construct(start=s, end=e, text=line, heading=True))
+        if is_heading(text[s:e]):
+            out.append((s, e, True))
             continue
-        for a, b in split_sentences(text, s, e):
-            spans.append(Span.model_construct(start=a, end=b, text=text[a:b], heading=False))
-    return spans
+        out.extend((a, b, False) for a, b in split_sentences(text, s, e))
+    return out
+
+
+def segment(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Headings and sentences of ``text[start:end]`` in order, each a line or part of one."""
+    return [Span.model_construct(start=a, end=b, text=text[a:b], heading=h)
+            for a, b, h in segment_bounds(text, start, end)]

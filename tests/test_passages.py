@@ -63,6 +63,7 @@ def test_passage_table_gives_the_same_passages(corpus: Corpus) -> None:
     assert table[-1] == listed[-1] and table[2:4] == listed[2:4]
     for p in listed:
         assert table.position(p.id) == p.index
+        assert table.bounds(p.index) == (p.doc_id, p.id, p.section, p.start, p.end)
     with pytest.raises(IndexError):
         table[len(listed)]
     with pytest.raises(KeyError):
