@@ -169,8 +169,9 @@ class Repl:
         dates = sorted(d.date.isoformat() for d in docs if d.date)
         span = f", {human_date(dates[0])} – {human_date(dates[-1])}" if dates else ""
         n = len(self.bot.retriever.passages)
-        return (f"qabot · {len(docs)} articles, {n} passages{span} · "
-                "/help for commands, Ctrl-D to quit")
+        articles = f"{len(docs)} article{'s' if len(docs) != 1 else ''}"
+        passages = f"{n} passage{'s' if n != 1 else ''}"
+        return f"qabot · {articles}, {passages}{span} · /help for commands, Ctrl-D to quit"
 
     def run(self) -> int:
         self.say(self.banner(), "class:banner")

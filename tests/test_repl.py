@@ -137,3 +137,14 @@ def test_real_terminal_session(tmp_path: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_banner_counts_a_single_article(tmp_path: Path) -> None:
+    from qabot.corpus import load_corpus
+    from qabot.retriever import Retriever
+
+    (tmp_path / "one.txt").write_text("One sentence about bread.", encoding="utf-8")
+    bot = Bot(Retriever.from_corpus(load_corpus(tmp_path)))
+    _, out = transcript(bot, "\x04")
+    assert out.splitlines()[0] == ("qabot · 1 article, 1 passage · /help for commands, "
+                                   "Ctrl-D to quit")
