@@ -250,7 +250,11 @@ def evaluate(bot: Bot, gold: Sequence[GoldItem], k: int | None = None) -> Report
             result.citation_recall = 0.0
         hits = _retrieval_hits(bot, answer)
         relevance = [_overlaps(h.doc_id, h.start, h.end, spans) for h in hits]
-        total = sum(_overlaps(p.doc_id, p.start, p.end, spans) for p in passages)
+        evidence_docs = {d for d, _, _ in spans}
+        total = sum(
+            _overlaps(p.doc_id, p.start, p.end, spans)
+            for p in (passages[i] for i in passages.positions(evidence_docs))
+        )
         result.retrieval = retrieval_scores(relevance, total)
         results.append(result)
     return _report(results)

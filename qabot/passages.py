@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any, overload
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from qabot.models import Document, Passage, Span
@@ -189,6 +190,29 @@ class PassageTable(Sequence[Passage]):
     def __iter__(self) -> Iterator[Passage]:
         for i in range(len(self)):
             yield self[i]
+
+    def _doc_array(self) -> np.ndarray:
+        """The document position of every passage, as numpy (a view while building)."""
+        if not len(self.doc):
+            return np.zeros(0, np.int64)
+        if isinstance(self.doc, array):
+            return np.frombuffer(self.doc, dtype=np.int64)
+        return np.asarray(self.doc)
+
+    def positions(self, doc_ids: Collection[str]) -> list[int]:
+        """Positions of the passages of these documents, in corpus order."""
+        wanted = [self._doc_pos[d] for d in doc_ids if d in self._doc_pos]
+        if not wanted or not len(self):
+            return []
+        found: list[int] = np.flatnonzero(np.isin(self._doc_array(), wanted)).tolist()
+        return found
+
+    def counts(self) -> dict[str, int]:
+        """Passages per document id (documents without passages are left out)."""
+        if not len(self):
+            return {}
+        per_doc = np.bincount(self._doc_array().astype(np.int64), minlength=len(self._docs))
+        return {d.id: int(c) for d, c in zip(self._docs, per_doc.tolist(), strict=True) if c}
 
     def position(self, passage_id: str) -> int:
         """The position of passage ``doc#n``."""

@@ -282,9 +282,10 @@ class Repl:
         spans = [(c.doc_id, c.start, c.end) for c in answer.citations] or [
             (h.doc_id, h.start, h.end) for h in answer.related
         ]
+        table = self.bot.retriever.passages
         for doc_id, start, end in spans:
-            for p in self.bot.retriever.passages:
-                if p.doc_id == doc_id and p.start <= start and end <= p.end and p.id not in shown:
+            for p in (table[i] for i in table.positions([doc_id])):
+                if p.start <= start and end <= p.end and p.id not in shown:
                     shown.add(p.id)
                     doc = self.bot.retriever.document(doc_id)
                     head = (f"{p.id} · {one_line(doc.title)} · "
@@ -322,9 +323,7 @@ class Repl:
         return True
 
     def _docs(self, _: str) -> bool:
-        counts: dict[str, int] = {}
-        for p in self.bot.retriever.passages:
-            counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
+        counts = self.bot.retriever.passages.counts()
         lines = []
         for d in self.bot.retriever.corpus.documents:
             date = human_date(d.date.isoformat() if d.date else None)

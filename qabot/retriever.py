@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from qabot.analysis import Analyzer, AnalyzerConfig, spelling_variants
@@ -20,14 +20,13 @@ class Retriever:
     def __init__(
         self,
         corpus: Corpus,
-        passages: Sequence[Passage],
+        passages: PassageTable,
         index: BM25Index,
         analyzer: Analyzer,
         entities: EntityTable | None = None,
     ) -> None:
         self.corpus = corpus
-        self.passages: Sequence[Passage] = passages
-        self._by_id: dict[str, int] | None = None
+        self.passages = passages
         self.index = index
         self.analyzer = analyzer
         self._entities = entities
@@ -145,22 +144,14 @@ class Retriever:
 
     def passage(self, passage_id: str) -> Passage:
         """The passage with this id (``doc#n``)."""
-        if isinstance(self.passages, PassageTable):
-            return self.passages[self.passages.position(passage_id)]
-        if self._by_id is None:
-            self._by_id = {p.id: i for i, p in enumerate(self.passages)}
-        return self.passages[self._by_id[passage_id]]
+        return self.passages[self.passages.position(passage_id)]
 
     def document(self, doc_id: str) -> Document:
         return self._docs[doc_id]
 
     def hit(self, position: int, score: float, rank: int) -> Hit:
-        if isinstance(self.passages, PassageTable):
-            # Only the bounds are needed: no sentence records for a hit.
-            doc_id, passage_id, section, start, end = self.passages.bounds(position)
-        else:
-            p = self.passages[position]
-            doc_id, passage_id, section, start, end = p.doc_id, p.id, p.section, p.start, p.end
+        # Only the bounds are needed: no sentence records for a hit.
+        doc_id, passage_id, section, start, end = self.passages.bounds(position)
         doc = self._docs[doc_id]
         return Hit(
             rank=rank,
@@ -184,10 +175,7 @@ class Retriever:
         if not self.passages:
             return []
         terms = self.query_terms(query)
-        allowed = None
-        if doc_ids is not None:
-            wanted = set(doc_ids)
-            allowed = [i for i, p in enumerate(self.passages) if p.doc_id in wanted]
+        allowed = None if doc_ids is None else self.passages.positions(doc_ids)
         ranked = self.index.top_k(terms, k, allowed)
         return [self.hit(pos, score, rank) for rank, (pos, score) in enumerate(ranked, start=1)]
 

@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from qabot.analysis import AnalyzerConfig
 from qabot.cache import atomic_write, cache_dir
 from qabot.entities import EntityTable
 from qabot.index import BM25Index, BM25Params
-from qabot.models import Corpus, Passage
+from qabot.models import Corpus
 from qabot.passages import PassageConfig, PassageTable
 
 FORMAT = "qabot-index-1"
@@ -64,10 +63,8 @@ def index_path(key: str) -> Path:
     return cache_dir() / "index" / f"{key[:40]}.npz"
 
 
-def save(path: Path, key: str, passages: Sequence[Passage], index: BM25Index,
+def save(path: Path, key: str, passages: PassageTable, index: BM25Index,
          doc_ids: list[str]) -> None:
-    if not isinstance(passages, PassageTable):
-        raise TypeError("only a PassageTable (from Retriever.build) is saved")
     meta = {
         "format": FORMAT, "key": key, "docs": doc_ids, "sections": passages.sections,
         "vocab": sorted(index.vocab, key=index.vocab.__getitem__),

@@ -64,6 +64,12 @@ def test_passage_table_gives_the_same_passages(corpus: Corpus) -> None:
     for p in listed:
         assert table.position(p.id) == p.index
         assert table.bounds(p.index) == (p.doc_id, p.id, p.section, p.start, p.end)
+    for doc in corpus.documents:
+        mine = [p.index for p in listed if p.doc_id == doc.id]
+        assert table.positions([doc.id]) == mine
+        assert table.counts()[doc.id] == len(mine)
+    assert table.positions([d.id for d in corpus.documents]) == list(range(len(listed)))
+    assert table.positions(["no-such-doc"]) == []
     with pytest.raises(IndexError):
         table[len(listed)]
     with pytest.raises(KeyError):
