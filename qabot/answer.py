@@ -303,7 +303,7 @@ class Bot:
         k = self.config.passages if k is None else k
         qtype = classify(interpreted)
         if qtype == "date-attribution":
-            dated = self._date_attribution(question, interpreted, k)
+            dated = self._date_attribution(question, interpreted, k, doc_ids)
             if dated is not None:
                 return dated
         units = self._units(interpreted)
@@ -394,14 +394,16 @@ class Bot:
             related=related,
         )
 
-    def _date_attribution(self, question: str, interpreted: str, k: int) -> Answer | None:
+    def _date_attribution(self, question: str, interpreted: str, k: int,
+                          doc_ids: Collection[str] | None = None) -> Answer | None:
         """"When was the piece that ... published?": find the article, answer from its date.
 
         The article is the one whose retrieved passages together cover most of the
         description; the citation is its best-matching sentence."""
         description = META_WORDS.sub(" ", interpreted)
         units = self._units(description)
-        hits = self.retriever.search(self.search_query(description), k=max(k, 10))
+        hits = self.retriever.search(self.search_query(description), k=max(k, 10),
+                                     doc_ids=doc_ids)
         if not units or not hits:
             return None
         total = sum(u.weight for u in units) or 1.0

@@ -102,3 +102,10 @@ def test_any_question_gives_an_answer_with_exact_citations(bot: Bot, question: s
     assert isinstance(answer, Answer) and 0.0 <= answer.confidence <= 1.0
     assert answer.abstained == (answer.citations == [])
     _exact(bot, answer)
+
+
+def test_restricted_article_date_question_stays_in_its_documents(bot: Bot) -> None:
+    question = "When was the piece that compared the rumours to dream analysis published?"
+    answer = bot.ask(question, doc_ids=[ARTICLE_B])
+    assert all(c.doc_id == ARTICLE_B for c in answer.citations)
+    assert "2026-03-06" not in answer.answer
