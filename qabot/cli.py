@@ -146,9 +146,9 @@ def _warn(message: str) -> None:
 
 
 def _check_length(question: str) -> None:
-    from qabot.question import MAX_QUESTION_CHARS
+    from qabot.question import MAX_QUESTION_CHARS, clean
 
-    if len(question) > MAX_QUESTION_CHARS:
+    if clean(question)[1]:  # the answerer's own test, so the notice matches the cut
         _notice(f"question of {len(question):,} characters cut to the first "
                 f"{MAX_QUESTION_CHARS:,}")
 

@@ -19,7 +19,7 @@ from prompt_toolkit.styles import Style
 
 from qabot.answer import Bot, human_date
 from qabot.models import Answer, Citation, Turn
-from qabot.question import MAX_QUESTION_CHARS
+from qabot.question import MAX_QUESTION_CHARS, clean
 from qabot.render import one_line, safe
 from qabot.segment import iter_lines
 
@@ -200,7 +200,7 @@ class Repl:
                          "class:error")
                 return True
             return command[0](arg.strip())
-        if len(text) > MAX_QUESTION_CHARS:
+        if clean(text)[1]:
             self.note(f"(question cut to its first {MAX_QUESTION_CHARS:,} characters)")
         try:
             answer = self.bot.ask(text, history=self.history, k=self.k)

@@ -237,3 +237,9 @@ def test_no_traceback_anywhere_in_stderr(tmp_path: Path) -> None:
     runs = [qabot("ask", "-k", "0", "x"), qabot("search", "--nope"), qabot("eval", "--gold",
             str(tmp_path / "missing.jsonl")), qabot("ask", "--corpus", os.devnull, "x")]
     assert all("Traceback" not in p.stderr and p.returncode == 2 for p in runs), runs
+
+
+def test_padded_question_under_the_limit_gets_no_notice() -> None:
+    # 3,000 characters of which most are spaces: nothing is cut, so nothing is said.
+    proc = qabot("ask", "-", "--json", stdin="why" + " " * 2990 + "did Lin resign?\n")
+    assert proc.returncode == 0 and proc.stderr == ""
