@@ -41,8 +41,7 @@ class ZipfTable:
     """General-English word frequencies (Zipf scale) from wordfreq, kept in a small SQLite
     file so that a question needs a few indexed look-ups, not wordfreq's whole table."""
 
-    def __init__(self, warn: Callable[[str], None] | None = None) -> None:
-        self._warn = warn
+    def __init__(self) -> None:
         self._db: sqlite3.Connection | None = None
         self._memory: dict[str, float] | None = None
         self._cache: dict[str, float] = {}
@@ -64,9 +63,8 @@ class ZipfTable:
         try:
             atomic_write(path, lambda tmp: _write_sqlite(tmp, table.items()))
             self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        except (OSError, sqlite3.Error) as exc:
-            if self._warn:
-                self._warn(f"cannot write the word-frequency cache in {path.parent} ({exc})")
+        except (OSError, sqlite3.Error):
+            # Same folder as the index cache, whose notice already told the user.
             self._memory = table
 
     def zipf(self, words: Iterable[str]) -> dict[str, float]:
