@@ -20,7 +20,7 @@ from prompt_toolkit.styles import Style
 from qabot.answer import Bot, human_date
 from qabot.models import Answer, Citation, Turn
 from qabot.question import MAX_QUESTION_CHARS, clean
-from qabot.render import one_line, safe
+from qabot.render import one_line, safe, source_line
 from qabot.segment import iter_lines
 
 STYLE = Style.from_dict(
@@ -228,8 +228,8 @@ class Repl:
                 out.append(("class:related", "\nRelated passages (not an answer):\n"))
                 for h in answer.related:
                     out.append(("class:related",
-                                f"- {one_line(h.title)} · {human_date(h.date)} · "
-                                f"{one_line(h.source)}\n  {one_line(h.text, 200)}\n"))
+                                f"- {source_line(h.title, h.date, h.source)}\n"
+                                f"  {one_line(h.text, 200)}\n"))
         else:
             for part in regex.split(r"(\[\d+\])", one_line(answer.answer)):
                 out.append(("class:marker" if regex.fullmatch(r"\[\d+\]", part) else "", part))
@@ -240,7 +240,7 @@ class Repl:
         self.emit(out)
 
     def _citation(self, c: Citation, terms: set[str]) -> Fragments:
-        head = f"[{c.n}] {one_line(c.title)} · {human_date(c.date)} · {one_line(c.source)}\n"
+        head = f"[{c.n}] {source_line(c.title, c.date, c.source)}\n"
         return [("class:source", head), ("", "    “"), *self._highlight(c.quote, terms),
                 ("", "”\n")]
 
@@ -314,8 +314,7 @@ class Repl:
         a, b = para
         self.emit([
             ("class:source",
-             f"{one_line(doc.title)} · {human_date(c.date)} · {one_line(doc.source)}"
-             f" · characters {a}–{b}\n"),
+             f"{source_line(doc.title, c.date, doc.source)} · characters {a}–{b}\n"),
             ("", one_line(doc.text[a : c.start])),
             ("class:hl", " " * (c.start > a) + one_line(c.quote)),
             ("", " " * (c.end < b) + one_line(doc.text[c.end : b]) + "\n"),
