@@ -101,7 +101,7 @@ def _depth_at(events: tuple[list[int], list[int]], pos: int) -> int:
     return events[1][i - 1] if i else 0
 
 
-def _is_boundary(text: str, para_start: int, end_pos: int, match_start: int, next_pos: int) -> bool:
+def _is_boundary(text: str, para_start: int, match_start: int, next_pos: int) -> bool:
     if next_pos >= len(text):
         return True
     nxt = text[next_pos]
@@ -134,7 +134,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             break
         if events is not None and _depth_at(events, m.end()) > 0:
             continue
-        if not _is_boundary(text, start, m.end(), m.start(), next_pos):
+        if not _is_boundary(text, start, m.start(), next_pos):
             continue
         spans.append((sent_start, m.end()))
         sent_start = next_pos
