@@ -89,7 +89,6 @@ class BM25Index:
         self.params = params
         self._lock = threading.Lock()
         self._acc = np.zeros(0)
-        self._seen = np.zeros(0, dtype=bool)
 
     @classmethod
     def build(cls, tokens: Iterable[Sequence[str]], params: BM25Params | None = None
@@ -164,13 +163,6 @@ class BM25Index:
 
     # -- scoring -------------------------------------------------------------------------
 
-    def matching(self, query: Sequence[str]) -> np.ndarray:
-        """Sorted positions of passages that contain at least one query term."""
-        parts = [self.postings[self.indptr[r] : self.indptr[r + 1]] for r, _ in self._rows(query)]
-        if not parts:
-            return np.zeros(0, dtype=np.int32)
-        return np.unique(np.concatenate(parts))
-
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every passage, equal to rank-bm25's ``get_scores``."""
         out = np.full(self.n_passages, self._base(query))
@@ -187,20 +179,17 @@ class BM25Index:
         with self._lock:
             if self._acc.size != self.n_passages:
                 self._acc = np.zeros(self.n_passages)
-                self._seen = np.zeros(self.n_passages, dtype=bool)
-            acc, seen = self._acc, self._seen
+            acc = self._acc
             touched = []
             for row, count in rows:
                 lo, hi = self.indptr[row], self.indptr[row + 1]
                 ids = self.postings[lo:hi]
                 acc[ids] += count * self.weights[lo:hi]  # ids are unique within a row
-                seen[ids] = True
                 touched.append(ids)
             ids = np.concatenate(touched) if len(touched) > 1 else touched[0]
             cand = np.unique(ids) if len(touched) > 1 else ids.copy()
             values = acc[cand] + self._base(query)
             acc[cand] = 0.0
-            seen[cand] = False
         return cand, values
 
     def top_k(self, query: Sequence[str], k: int, allowed: Sequence[int] | None = None
