@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -77,6 +78,19 @@ _AGE = regex.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+|\b\d+, (?:who|was|is
 _AMOUNT = regex.compile(
     r"[$€£¥]\s?\d|\d\s?%|\b\d[\d,.]*\s*(?:yuan|dollars?|euros?|pounds?|yen|rmb|usd"
     r"|percent|per cent|billion|million|thousand|trillion|tons?|kg|km|miles?)\b",
+    regex.IGNORECASE,
+)
+
+
+# "How much was she paid?": the answer is money, not any large number.
+_MONEY_WORDS = frozenset(
+    "paid pay pays salary salaries cost costs costed earn earns earned earning earnings price"
+    " priced worth spend spent spends fund funded funding raise raised invest invested"
+    " investment valued valuation revenue revenues profit profits fine fined budget".split()
+)
+_MONEY = regex.compile(
+    r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(?:(?:thousand|million|billion|trillion|k|m|bn)\s+)?"
+    r"(?:yuan|dollars?|euros?|pounds?|yen|rmb|usd|hkd|eur|gbp)\b|\b(?:us|hk)\$",
     regex.IGNORECASE,
 )
 
@@ -177,6 +191,22 @@ class Bot:
         spec = self._specificity(question)
         units: list[_Unit] = []
         used: set[str] = set()
+        # "Qwen 4", "Windows 11", "Qwen3.5": a number that names a version is part of the
+        # name; "March 4" does not answer a question about "Qwen 4".
+        for name, number in _numbered_names(question):
+            parts = [self.retriever.known_term(t) for t in self.analyzer.tokenize(name)]
+            numbers = self.analyzer.tokenize(number)
+            if len(parts) != 1 or len(numbers) != 1:
+                continue
+            term, number = parts[0], numbers[0]
+            # The number's unit asks for the pair; the name keeps its own unit.
+            used.update((number, term + number))
+            weight = self._idf(number)
+            joined = self.retriever.index.document_frequency(term + number)
+            units.append(_Unit(
+                weight, [frozenset([f"{term} {number}"]), frozenset([term + number])],
+                required=True, unknown=not joined and not self._numbered_in_corpus(term, number),
+            ))
         for group in self.entities.mentions(question):
             forms = [frozenset(self.analyzer.tokenize(f)) for f in self.entities.forms(group)]
             forms = [f for f in forms if f]
@@ -209,20 +239,42 @@ class Bot:
                 out.update(self.analyzer.tokenize(word))
         return out
 
-    def search_query(self, question: str) -> str:
-        """The question plus the other names of the entities it mentions."""
-        extra = [f for g in self.entities.mentions(question) for f in self.entities.forms(g)]
-        return " ".join([question, *extra])
+    def search_terms(self, question: str) -> list[str]:
+        """The question's terms, plus, once each, the terms of the other names of the entities
+        it mentions and of the spelled-out (or abbreviated) forms of its phrases ("chief
+        executive" adds "ceo"). Repeating a term would multiply its weight in BM25 and drown
+        the words that say what is asked about the entity."""
+        terms = self.retriever.query_terms(question)
+        extra: list[str] = []
+        for group in self.entities.mentions(question):
+            for form in self.entities.forms(group):
+                extra += self.retriever.query_terms(form)
+        for equivalents in self._equivalents:
+            if any(p and _contains_run(terms, p) for p in equivalents):
+                extra += [t for p in equivalents for t in p]
+        seen = set(terms)
+        return terms + [t for t in dict.fromkeys(extra) if t not in seen]
 
     # -- sentence scoring ----------------------------------------------------------------
 
     def _terms(self, doc_id: str, span: Span) -> frozenset[str]:
+        """A sentence's terms, plus "name number" pairs ("qwen 4") for numbered names."""
         key = (doc_id, span.start)
         cached = self._sentence_terms.get(key)
         if cached is None:
-            cached = frozenset(self.analyzer.tokenize(span.text))
+            tokens = self.analyzer.tokenize(span.text)
+            pairs = [f"{a} {b}" for a, b in itertools.pairwise(tokens) if b[:1].isdigit()]
+            cached = frozenset(tokens + pairs)
             self._sentence_terms[key] = cached
         return cached
+
+    def _numbered_in_corpus(self, term: str, number: str) -> bool:
+        """Whether any passage holding both parts has them side by side ("Qwen 4")."""
+        for hit in self.retriever.search_terms([term, number], k=20):
+            tokens = self.analyzer.tokenize(hit.text)
+            if any(a == term and b == number for a, b in itertools.pairwise(tokens)):
+                return True
+        return False
 
     def _candidates(self, hits: Sequence[Hit], units: list[_Unit], qtype: QuestionType,
                     question: str) -> list[_Candidate]:
@@ -309,7 +361,7 @@ class Bot:
         units = self._units(interpreted)
         if not units:
             return self._abstain(question, interpreted, [], NO_CONTENT)
-        hits = self.retriever.search(self.search_query(interpreted), k=max(k, 1),
+        hits = self.retriever.search_terms(self.search_terms(interpreted), k=max(k, 1),
                                      doc_ids=doc_ids)
         if not hits:
             return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES)
@@ -402,7 +454,7 @@ class Bot:
         description; the citation is its best-matching sentence."""
         description = META_WORDS.sub(" ", interpreted)
         units = self._units(description)
-        hits = self.retriever.search(self.search_query(description), k=max(k, 10),
+        hits = self.retriever.search_terms(self.search_terms(description), k=max(k, 10),
                                      doc_ids=doc_ids)
         if not units or not hits:
             return None
@@ -466,6 +518,23 @@ def _citation(n: int, doc: Document, start: int, end: int, score: float) -> Cita
     )
 
 
+_NUMBERED_NAME = regex.compile(
+    rf"(?<=[\p{{L}}\p{{N}},;:]\s)(?!(?:{_MONTHS})\b)(\p{{Lu}}[\p{{L}}]*)[ -]?(\d+(?:\.\d+)?)"
+    r"(?![\p{L}\p{N}]|[-–:/.,]\d)",
+    regex.IGNORECASE,
+)
+
+
+def _numbered_names(question: str) -> list[tuple[str, str]]:
+    """Capitalised words (not the question's first) directly followed by a version number:
+    ("Qwen", "4"). Not a month ("March 4"), a year ("Spring 2026"), or a range ("Denver 0-4")."""
+    out = []
+    for m in _NUMBERED_NAME.finditer(question):
+        if m.group(1)[0].isupper() and not regex.fullmatch(r"(?:1[89]|20)\d\d", m.group(2)):
+            out.append((m.group(1), m.group(2)))
+    return out
+
+
 def _contains_run(terms: list[str], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
     return any(tuple(terms[i : i + n]) == phrase for i in range(len(terms) - n + 1))
@@ -479,7 +548,7 @@ def _typed(cue: regex.Pattern[str], qtype: QuestionType, sentence: str,
         if {"how", "old"} <= question_words:
             cue = _AGE
         elif {"how", "much"} <= question_words:
-            cue = _AMOUNT
+            cue = _MONEY if question_words & _MONEY_WORDS else _AMOUNT
     for m in cue.finditer(sentence):
         if qtype != "who":
             return True

@@ -210,7 +210,7 @@ def _history(bot: Bot, questions: Sequence[str], k: int | None) -> list[Turn]:
 
 
 def _retrieval_hits(bot: Bot, answer: Answer) -> list[Hit]:
-    return bot.retriever.search(bot.search_query(answer.interpreted_as), k=10)
+    return bot.retriever.search_terms(bot.search_terms(answer.interpreted_as), k=10)
 
 
 def evaluate(bot: Bot, gold: Sequence[GoldItem], k: int | None = None) -> Report:

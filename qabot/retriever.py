@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
 from qabot.analysis import Analyzer, AnalyzerConfig, spelling_variants
@@ -172,9 +172,13 @@ class Retriever:
         """The ``k`` best passages for ``query``, best first; only passages sharing a term.
 
         ``doc_ids`` restricts the search to those documents."""
+        return self.search_terms(self.query_terms(query), k, doc_ids)
+
+    def search_terms(self, terms: Sequence[str], k: int = 5,
+                     doc_ids: Collection[str] | None = None) -> list[Hit]:
+        """``search`` for query terms already analysed (as ``query_terms`` gives them)."""
         if not self.passages:
             return []
-        terms = self.query_terms(query)
         allowed = None if doc_ids is None else self.passages.positions(doc_ids)
         ranked = self.index.top_k(terms, k, allowed)
         return [self.hit(pos, score, rank) for rank, (pos, score) in enumerate(ranked, start=1)]

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import ARTICLE_A, ARTICLE_B
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qabot.answer import Bot
+from qabot.answer import Bot, _numbered_names
+from qabot.corpus import load_corpus
 from qabot.models import Answer
+from qabot.retriever import Retriever
 
 
 def _exact(bot: Bot, answer: Answer) -> None:
@@ -109,3 +113,48 @@ def test_restricted_article_date_question_stays_in_its_documents(bot: Bot) -> No
     answer = bot.ask(question, doc_ids=[ARTICLE_B])
     assert all(c.doc_id == ARTICLE_B for c in answer.citations)
     assert "2026-03-06" not in answer.answer
+
+
+def _small_bot(tmp_path: Path, articles: dict[str, str]) -> Bot:
+    for name, body in articles.items():
+        (tmp_path / name).write_text(f"05/01 2026\n7\n{body}\n", encoding="utf-8")
+    return Bot(Retriever.from_corpus(load_corpus(tmp_path), cache=False))
+
+
+def test_search_terms_add_aliases_and_expansions_once(bot: Bot) -> None:
+    terms = bot.search_terms("What rank had Lin recently been promoted to?")
+    # "Lin" is also "Lin Junyang": "junyang" is added once, "lin" is not repeated, so the
+    # words saying what is asked ("rank", "promoted") keep their weight.
+    assert terms.count("lin") == 1 and terms.count("junyang") == 1
+    assert terms[: len(bot.retriever.query_terms("What rank had Lin recently been promoted to?"))] \
+        == bot.retriever.query_terms("What rank had Lin recently been promoted to?")
+    assert "ceo" in bot.search_terms("Who runs Alibaba as chief executive?")
+    answer = bot.ask("What rank had Lin recently been promoted to?")
+    assert "promoted to P10" in answer.answer
+    assert "Wu Yongming" in bot.ask("Who runs Alibaba as chief executive?").answer
+
+
+def test_how_much_paid_wants_money_not_any_large_number(bot: Bot, tmp_path: Path) -> None:
+    # The articles give user counts ("203 million") but no pay: the bot must not offer a count.
+    assert bot.ask("How much was Lin Junyang paid at Alibaba?").abstained
+    small = _small_bot(tmp_path, {"a.txt": (
+        "The app reached 40 million users in May, a record for Nova Labs. "
+        "Nova Labs paid Ada Park $2 million to lead the app team. "
+        "The team moved to a new office in June."
+    )})
+    answer = small.ask("How much was Ada Park paid?")
+    assert not answer.abstained and "$2 million" in answer.answer and "40 million" not in answer.answer
+
+
+def test_version_number_belongs_to_its_name(bot: Bot, tmp_path: Path) -> None:
+    # "4" in "March 4" does not answer a question about "Qwen 4".
+    assert bot.ask("When will Qwen 4 be released?").abstained
+    small = _small_bot(tmp_path, {"a.txt": (
+        "Orca 2 shipped on March 4 with a new planner. "
+        "Orca 3 will be released in late September, the company said."
+    )})
+    answer = small.ask("When will Orca 3 be released?")
+    assert "late September" in answer.answer and "March 4" not in answer.answer
+    assert _numbered_names("When will Qwen 4 be released? And Qwen3.5?") == [
+        ("Qwen", "4"), ("Qwen", "3.5")]
+    assert _numbered_names("What happened on March 4 in Denver 0-4 games during 2026?") == []
