@@ -40,9 +40,12 @@ _MONTHS = (
 )
 _CUES: dict[str, regex.Pattern[str]] = {
     "why": regex.compile(
-        r"\b(?:because|reasons?|factors?|due to|led to|lead(?:s|ing)? to|catalyst|trigger(?:ed|s)?"
-        r"|stem(?:s|med)? from|caus(?:e|ed|es)|result(?:ed|s)? (?:of|from|in)|as a result|so that"
-        r"|in order to|owing to|driven by|clash(?:es)?|dissatisfaction|since|thus|therefore)\b",
+        r"\b(?:because|reason(?:s|ing|ed)?|rationale|factors?|due to|led to|lead(?:s|ing)? to"
+        r"|catalyst|trigger(?:ed|s)?|stem(?:s|med)? from|caus(?:e|ed|es)|result(?:ed|s)? (?:of|from"
+        r"|in)|as a result|consequen(?:ce|ces|tly)|so that|in order to|so as to|in a bid to"
+        r"|aim(?:s|ed|ing)? (?:to|at)|intended to|designed to|owing to|thanks to|driven by"
+        r"|motivat(?:ed|ion)|explain(?:s|ed)?|clash(?:es)?|dissatisfaction|thus|therefore|hence"
+        r"|since(?!\s+(?:\d|(?:" + _MONTHS + r")\b|then\b|last\b|early\b|late\b)))\b",
         regex.IGNORECASE,
     ),
     "when": regex.compile(

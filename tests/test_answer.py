@@ -6,7 +6,7 @@ from conftest import ARTICLE_A, ARTICLE_B
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qabot.answer import Bot, _numbered_names
+from qabot.answer import _CUES, Bot, _numbered_names
 from qabot.corpus import load_corpus
 from qabot.models import Answer
 from qabot.retriever import Retriever
@@ -143,7 +143,8 @@ def test_how_much_paid_wants_money_not_any_large_number(bot: Bot, tmp_path: Path
         "The team moved to a new office in June."
     )})
     answer = small.ask("How much was Ada Park paid?")
-    assert not answer.abstained and "$2 million" in answer.answer and "40 million" not in answer.answer
+    assert not answer.abstained and "$2 million" in answer.answer
+    assert "40 million" not in answer.answer
 
 
 def test_version_number_belongs_to_its_name(bot: Bot, tmp_path: Path) -> None:
@@ -158,3 +159,14 @@ def test_version_number_belongs_to_its_name(bot: Bot, tmp_path: Path) -> None:
     assert _numbered_names("When will Qwen 4 be released? And Qwen3.5?") == [
         ("Qwen", "4"), ("Qwen", "3.5")]
     assert _numbered_names("What happened on March 4 in Denver 0-4 games during 2026?") == []
+
+
+def test_reason_cues_include_reasoning_and_purpose_but_not_temporal_since(bot: Bot) -> None:
+    why = _CUES["why"]
+    for text in ("His reasoning is twofold", "The unintended consequence is", "aims to broaden",
+                 "since he was tired", "in a bid to cut costs"):
+        assert why.search(text), text
+    for text in ("Since 2025, Lin had advocated", "since March", "ever since then"):
+        assert not why.search(text), text
+    answer = bot.ask("Why does Yan Junjie think chasing more users doesn't help AI firms?")
+    assert "serving more users strains AI companies financially" in answer.answer
