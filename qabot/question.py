@@ -7,6 +7,7 @@ from typing import Literal
 
 import regex
 
+from qabot.analysis import STOPWORDS
 from qabot.entities import EntityTable
 from qabot.models import Turn
 
@@ -74,7 +75,7 @@ _KINDS: list[tuple[QuestionType, regex.Pattern[str]]] = [
 
 def classify(question: str) -> QuestionType:
     """The kind of answer a question expects, from its wording."""
-    q = question.casefold()
+    q = _TOPIC_SUFFIX.sub("", question).casefold()  # "(it: ...)" is context, not the ask
     for kind, pattern in _KINDS:
         if pattern.search(q):
             return kind
@@ -112,6 +113,30 @@ def main_entity(text: str, entities: EntityTable) -> str | None:
     return min(candidates)[1]
 
 
+# "it" / "that" standing for the previous question's topic: "When did he hand it in?",
+# "Why did that happen?" (not "that" introducing a clause, nor "this morning").
+_THING = regex.compile(
+    r"(?<!\b(?:before|after|since|until|till|than)\s+)\b(?:it|that|this)\b(?=\s*(?:[?.!,]|$|in\b|out\b|up\b|down\b|on\b|off\b|over\b"
+    r"|back\b|happen|mean|start|end|take|go\b|come\b|work))",
+    regex.IGNORECASE,
+)
+_TOPIC_SUFFIX = regex.compile(r"\s\((?:it|that|this): [^()]*\)$")
+_QUESTION_WORDS = frozenset(
+    "what when why who whom whose which where how did does do is are was were will would can"
+    " could should has have had".split()
+)
+
+
+def _topic(previous: str, question: str) -> str:
+    """The previous question's words that say what it was about, minus those asked again."""
+    asked = {w.casefold() for w in regex.findall(r"\p{L}+", question)}
+    words = [w for w in regex.findall(r"[\p{L}\p{N}][\p{L}\p{N}'’.-]*", previous)
+             if not any(w.casefold().startswith(a) for a in asked if len(a) >= 4)
+             and w.casefold() not in asked and w.casefold() not in STOPWORDS
+             and w.casefold() not in _QUESTION_WORDS]
+    return " ".join(dict.fromkeys(w.rstrip(".") for w in words))
+
+
 def rewrite(question: str, history: Sequence[Turn], entities: EntityTable) -> str:
     """Resolve a follow-up against the previous turn; a stand-alone question is returned as is."""
     if not history:
@@ -136,5 +161,12 @@ def rewrite(question: str, history: Sequence[Turn], entities: EntityTable) -> st
         def replace(m: regex.Match[str]) -> str:
             return f"{previous_entity}{_PERSONAL[m.group(1).casefold()]}"
 
-        return pattern.sub(replace, question, count=1)
+        question = pattern.sub(replace, question, count=1)
+    # "it" has no name to put in its place: the previous question's topic words go with it,
+    # shown as "(it: ...)", so the search looks for what "it" was.
+    thing = _THING.search(question)
+    if thing:
+        topic = _topic(last.interpreted_as, question)
+        if topic:
+            return f"{question.rstrip()} ({thing.group(0).casefold()}: {topic})"
     return question

@@ -170,3 +170,10 @@ def test_reason_cues_include_reasoning_and_purpose_but_not_temporal_since(bot: B
         assert not why.search(text), text
     answer = bot.ask("Why does Yan Junjie think chasing more users doesn't help AI firms?")
     assert "serving more users strains AI companies financially" in answer.answer
+
+
+def test_it_follow_up_searches_for_the_previous_topic(bot: Bot) -> None:
+    first = bot.ask("Why did Lin Junyang resign?")
+    second = bot.ask("When did he hand it in?", history=[first.as_turn()])
+    assert second.interpreted_as == "When did Lin Junyang hand it in? (it: resign)"
+    assert "submitted his resignation on March 3" in second.answer

@@ -60,3 +60,21 @@ def test_pronoun_and_ellipsis_rewrites() -> None:
     assert rewrite("and Maria Rossi?", [turn], table) == "Who is Maria Rossi?"
     assert rewrite("Who is Maria Rossi?", [turn], table) == "Who is Maria Rossi?"
     assert rewrite("what did he say?", [], table) == "what did he say?"
+
+
+def test_it_carries_the_previous_questions_topic() -> None:
+    table = _table()
+    turn = Turn(question="Why did Tom Green sell the farm?",
+                interpreted_as="Why did Tom Green sell the farm?", answer="x")
+    assert rewrite("When did he do it?", [turn], table) == \
+        "When did Tom Green do it? (it: sell farm)"
+    # "that" after "before" is a time, not a thing; a stand-alone question is left alone.
+    assert rewrite("Where did he live before that?", [turn], table) == \
+        "Where did Tom Green live before that?"
+    assert rewrite("Did Maria Rossi say that the farm was sold?", [turn], table) == \
+        "Did Maria Rossi say that the farm was sold?"
+    # The topic is context: the question's type comes from its own words.
+    reasons = Turn(question="What were the reasons for the sale?",
+                   interpreted_as="What were the reasons for the sale?", answer="x")
+    asked = rewrite("When did it happen?", [reasons], table)
+    assert asked == "When did it happen? (it: reasons sale)" and classify(asked) == "when"
