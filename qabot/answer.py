@@ -6,6 +6,7 @@ import itertools
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import regex
@@ -15,6 +16,7 @@ from qabot.cache import ZipfTable
 from qabot.models import Answer, Citation, Document, Hit, Span, Turn
 from qabot.question import META_WORDS, QuestionType, classify, clean, rewrite
 from qabot.retriever import Retriever
+from qabot.timeref import day_references
 
 NOT_IN_ARTICLES = "The articles don't say."
 NO_CONTENT = ("The question has no words to look for (only common words like 'what' or 'it'); "
@@ -377,7 +379,7 @@ class Bot:
             return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES, coverage)
         chosen = self._select(best, ranked, qtype)
         confidence = min(1.0, coverage * (1.0 if best.typed or qtype == "what" else 0.85))
-        return self._compose(question, interpreted, chosen, confidence)
+        return self._compose(question, interpreted, chosen, confidence, qtype)
 
     def _coverage(self, cand: _Candidate) -> float:
         return cand.coverage(self.config.context_weight)
@@ -417,7 +419,7 @@ class Bot:
         return chosen
 
     def _compose(self, question: str, interpreted: str, chosen: list[_Candidate],
-                 confidence: float) -> Answer:
+                 confidence: float, qtype: QuestionType) -> Answer:
         parts: list[str] = []
         citations: list[Citation] = []
         for cand in chosen:
@@ -432,6 +434,7 @@ class Bot:
             abstained=False,
             confidence=round(confidence, 3),
             citations=citations,
+            notes=_date_notes(chosen, citations, qtype),
         )
 
     def _abstain(self, question: str, interpreted: str, hits: Sequence[Hit], message: str,
@@ -505,6 +508,32 @@ def human_date(iso: str | None) -> str:
     year, month, day = iso.split("-")
     names = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
     return f"{int(day)} {names[int(month) - 1]} {year}"
+
+
+def _date_notes(chosen: Sequence[_Candidate], citations: Sequence[Citation],
+                qtype: QuestionType) -> list[str]:
+    """Relative days ("this morning") resolved against the article's date; and, for a
+    "when" question, a warning when the articles cited give no day in common."""
+    notes: list[str] = []
+    days: dict[str, list[tuple[int, set[date]]]] = {}
+    for cand, cite in zip(chosen, citations, strict=True):
+        refs = day_references(cand.span.text, cand.doc.date)
+        for ref in refs:
+            if ref.relative and cand.doc.date is not None:
+                notes.append(f"[{cite.n}] “{ref.text}” = {human_date(ref.day.isoformat())} "
+                             f"(the article is dated {human_date(cand.doc.date.isoformat())}).")
+        if refs:
+            days.setdefault(cand.doc.id, []).append((cite.n, {r.day for r in refs}))
+    if qtype == "when" and len(days) > 1:
+        per_doc = [set().union(*(d for _, d in entries)) for entries in days.values()]
+        if not set.intersection(*per_doc):
+            sides = "; ".join(
+                ", ".join(sorted(human_date(d.isoformat()) for d in found)) + f" [{n}]"
+                for entries in days.values() for n, found in entries
+            )
+            notes.append(f"The articles give different dates: {sides}. "
+                         "They may be about different events; check the quotes.")
+    return notes
 
 
 def _citation(n: int, doc: Document, start: int, end: int, score: float) -> Citation:

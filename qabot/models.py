@@ -116,6 +116,9 @@ class Answer(_Frozen):
     confidence: float
     citations: list[Citation]
     related: list[Hit] = Field(default_factory=list)
+    # Reading aids computed from the citations, never from outside the articles: relative
+    # days resolved against the article's date, and dates on which the sources differ.
+    notes: list[str] = Field(default_factory=list)
 
     def as_turn(self) -> Turn:
         return Turn(

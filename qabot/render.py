@@ -58,6 +58,8 @@ def answer_text(answer: Answer, width: int = 88) -> str:
     if answer.interpreted_as != answer.question:
         lines.append(f"(interpreted as: {one_line(answer.interpreted_as)})")
     lines.append(textwrap.fill(one_line(answer.answer), width=width))
+    for note in answer.notes:
+        lines.append(textwrap.fill(f"Note: {one_line(note)}", width=width))
     if answer.citations:
         lines.append("")
         lines.extend(citation_block(answer.citations, width))

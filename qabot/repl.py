@@ -233,6 +233,8 @@ class Repl:
         else:
             for part in regex.split(r"(\[\d+\])", one_line(answer.answer)):
                 out.append(("class:marker" if regex.fullmatch(r"\[\d+\]", part) else "", part))
+            for note in answer.notes:
+                out.append(("class:note", f"\nNote: {one_line(note)}"))
             out.append(("", "\n\nSources:\n"))
             for c in answer.citations:
                 out.extend(self._citation(c, terms))

@@ -177,3 +177,15 @@ def test_it_follow_up_searches_for_the_previous_topic(bot: Bot) -> None:
     second = bot.ask("When did he hand it in?", history=[first.as_turn()])
     assert second.interpreted_as == "When did Lin Junyang hand it in? (it: resign)"
     assert "submitted his resignation on March 3" in second.answer
+
+
+def test_relative_days_and_differing_dates_are_noted(bot: Bot) -> None:
+    answer = bot.ask("When was Wu Yongming's memo sent?")
+    assert [(c.n, c.date) for c in answer.citations] == [(1, "2026-03-06"), (2, "2026-03-13")]
+    assert answer.notes == [
+        "[1] “This morning” = 6 Mar 2026 (the article is dated 6 Mar 2026).",
+        "The articles give different dates: 6 Mar 2026 [1]; 5 Mar 2026 [2]. "
+        "They may be about different events; check the quotes.",
+    ]
+    # One article, one day: nothing to note.
+    assert bot.ask("When did the CEO's memo accepting the resignation go out?").notes == []

@@ -1,0 +1,91 @@
+"""Day references in article text, resolved against the article's publication date.
+
+Only references that name one day are resolved: "March 5, 2026", "5 March 2026", "March 5"
+(the year taken from the article's date), and "today", "this morning", "tonight",
+"yesterday", "last night", "tomorrow". Vague ones ("early 2026", "that evening", "last
+week") are left alone, so nothing is resolved to a day the text does not give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import regex
+
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH_ABBREVIATIONS = {name[:3]: i for i, name in enumerate(_MONTH_NAMES, start=1)}
+_MONTH_ABBREVIATIONS["sept"] = 9
+_MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october"
+           r"|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)")
+_ABSOLUTE = regex.compile(
+    rf"\b(?P<month>{_MONTHS})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+    r"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
+    rf"|\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_MONTHS})\b\.?"
+    r"(?:,?\s+(?P<year2>(?:19|20)\d\d)\b)?",
+    regex.IGNORECASE,
+)
+_RELATIVE = regex.compile(
+    r"\b(?:(?P<today>today(?:'s|’s)?|this (?:morning|afternoon|evening)|tonight(?:'s|’s)?)"
+    r"|(?P<yesterday>yesterday(?:'s|’s)?|last night)|(?P<tomorrow>tomorrow(?:'s|’s)?))\b",
+    regex.IGNORECASE,
+)
+_OFFSETS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_LATER = timedelta(30)  # a yearless day this far after the article's date is last year's
+
+
+@dataclass(frozen=True)
+class DayReference:
+    """A reference to one day: ``text == sentence[start:end]``; ``relative`` for "today"."""
+
+    text: str
+    start: int
+    end: int
+    day: date
+    relative: bool
+
+
+def _month(name: str) -> int:
+    name = name.casefold().rstrip(".")
+    return _MONTH_NAMES.index(name) + 1 if name in _MONTH_NAMES else _MONTH_ABBREVIATIONS[name]
+
+
+def day_references(text: str, published: date | None) -> list[DayReference]:
+    """The day references in ``text``, in order. Without ``published`` only those that carry
+    their own year are resolved."""
+    found: list[DayReference] = []
+    for m in _ABSOLUTE.finditer(text):
+        month = m.group("month") or m.group("month2")
+        day = int(m.group("day") or m.group("day2"))
+        year_text = m.group("year") or m.group("year2")
+        if month.casefold() == "may" and not year_text and m.group("month"):
+            continue  # "may 3 of them": the verb, not the month
+        if year_text:
+            year = int(year_text)
+        elif published is not None:
+            year = published.year
+        else:
+            continue
+        try:
+            resolved = date(year, _month(month), day)
+        except ValueError:
+            continue  # "February 30"
+        if not year_text and published is not None and resolved - published > _LATER:
+            # "December 28" in an article of 3 January is last year's.
+            try:
+                resolved = resolved.replace(year=year - 1)
+            except ValueError:
+                continue  # 29 February
+        found.append(DayReference(m.group(0), m.start(), m.end(), resolved, False))
+    if published is not None:
+        for m in _RELATIVE.finditer(text):
+            kind = next(k for k in _OFFSETS if m.group(k))
+            try:
+                moved = published + timedelta(_OFFSETS[kind])
+            except OverflowError:
+                continue  # the day before 1 January of year 1
+            found.append(DayReference(m.group(0), m.start(), m.end(), moved, True))
+    found.sort(key=lambda r: r.start)
+    return found
