@@ -63,6 +63,13 @@ _CUES: dict[str, regex.Pattern[str]] = {
         r"|hundreds?|thousands?|millions?|billions?|half|twice|double)\b",
         regex.IGNORECASE,
     ),
+    # A yes/no answer asserts or denies: a negation, a denial or a confirmation.
+    "yes-no": regex.compile(
+        r"\b(?:not|no|never|nothing|neither|nor|without|far from|refrain(?:s|ed)?|refus(?:e|ed|es)"
+        r"|den(?:y|ies|ied)|reject(?:s|ed)?|confirm(?:s|ed)?|indeed|remain(?:s|ed)?"
+        r"|continu(?:e|es|ed)|still)\b|n[’']t\b",
+        regex.IGNORECASE,
+    ),
     "quote": regex.compile(r"[“”\"]|\b(?:said|says|stated|stating|wrote|posted|told|noted"
                            r"|announced|responded|replied|articulated|memo)\b",
                            regex.IGNORECASE),
@@ -75,6 +82,8 @@ _CUES: dict[str, regex.Pattern[str]] = {
 }
 
 
+_HYPOTHETICAL = regex.compile(r"^\W*(?:if|unless|were|had|should|suppose|imagine)\b",
+                              regex.IGNORECASE)
 _ANAPHORIC = regex.compile(r"^(?:He|She|They|His|Her|Their|It|Its)\b")
 
 
@@ -581,6 +590,8 @@ def _typed(cue: regex.Pattern[str], qtype: QuestionType, sentence: str,
             cue = _AGE
         elif {"how", "much"} <= question_words:
             cue = _MONEY if question_words & _MONEY_WORDS else _AMOUNT
+    if qtype == "yes-no" and _HYPOTHETICAL.match(sentence):
+        return False  # "If Alibaba were to abandon ..., it would not ...": asserts nothing
     for m in cue.finditer(sentence):
         if qtype != "who":
             return True

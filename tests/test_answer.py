@@ -6,7 +6,7 @@ from conftest import ARTICLE_A, ARTICLE_B
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qabot.answer import _CUES, Bot, _numbered_names
+from qabot.answer import _CUES, Bot, _numbered_names, _typed
 from qabot.corpus import load_corpus
 from qabot.models import Answer
 from qabot.retriever import Retriever
@@ -189,3 +189,12 @@ def test_relative_days_and_differing_dates_are_noted(bot: Bot) -> None:
     ]
     # One article, one day: nothing to note.
     assert bot.ask("When did the CEO's memo accepting the resignation go out?").notes == []
+
+
+def test_yes_no_prefers_a_sentence_that_asserts_or_denies(bot: Bot) -> None:
+    cue = _CUES["yes-no"]
+    assert cue.search("his split was far from amicable") and cue.search("it didn't happen")
+    assert cue.search("computational power remains a limiting factor")
+    assert not _typed(cue, "yes-no", "If Alibaba were to abandon it, it would not work.", set())
+    answer = bot.ask("Is losing Lin bad news for Alibaba?")
+    assert "may not be a bad thing for Alibaba" in answer.answer
