@@ -64,7 +64,11 @@ _KINDS: list[tuple[QuestionType, regex.Pattern[str]]] = [
     ("how-many", regex.compile(r"\bhow (?:many|much|fast|big|large|long|old)\b|\bwhat "
                                r"(?:percentage|share|number|amount)\b|\bby what (?:percentage"
                                r"|factor)\b|\bhow .* times\b")),
-    ("when", regex.compile(r"\bwhen\b|\bwhat (?:day|date|year|month|time)\b|\bsince when\b"
+    # "when" asks for a time when it opens the question (or ends it: "he left when?");
+    # "What did he write when he quit?" asks for what he wrote.
+    ("when", regex.compile(r"^\W*(?:(?:and|so|but|then|ok|okay|also)\W+)?when\b|\bwhen\W*$"
+                           r"|\b(?:since|until|till|by|from) when\b"
+                           r"|\bwhat (?:day|date|year|month|time)\b"
                            r"|\bon what (?:day|date)\b|\bwhich (?:day|date|year|month)\b")),
     ("who", regex.compile(r"\bwho(?:m|se)?\b|\bwhich (?:person|people|executives?|members?"
                           r"|leaders?|researchers?)\b|\b(?:role|job|title|position|post)\b")),

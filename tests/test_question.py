@@ -22,6 +22,12 @@ from qabot.question import classify, clean, rewrite
         ("Is Alibaba abandoning open source?", "yes-no"),
         ("When was the article about dream analysis published?", "date-attribution"),
         ("What is the scale trap?", "what"),
+        # "when" opening (or closing) a question asks for a time; inside one it does not.
+        ("and when did he go?", "when"),
+        ("He left when?", "when"),
+        ("What did Lin write online when he quit?", "quote"),
+        ("Which team did he play for when he won?", "what"),
+        ("Who was CEO when Lin left?", "who"),
     ],
 )
 def test_classify(question: str, kind: str) -> None:
