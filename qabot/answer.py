@@ -13,7 +13,7 @@ import regex
 from pydantic import BaseModel, ConfigDict
 
 from qabot.cache import ZipfTable
-from qabot.models import Answer, Citation, Document, Hit, Span, Turn
+from qabot.models import Answer, Citation, Document, Hit, Passage, Span, Turn
 from qabot.question import META_WORDS, QuestionType, classify, clean, rewrite
 from qabot.retriever import Retriever
 from qabot.timeref import day_references
@@ -253,6 +253,21 @@ class Bot:
                 out.update(self.analyzer.tokenize(word))
         return out
 
+    def _sentence_before(self, passage_id: str, passage: Passage) -> frozenset[str]:
+        """Terms of the sentence before the passage's first, when the same section has one
+        (it sits in the previous passage): a passage's first sentence has context too."""
+        if not passage.sentences:
+            return frozenset()
+        pos = self.retriever.passages.position(passage_id)
+        if pos == 0:
+            return frozenset()
+        before = self.retriever.passages[pos - 1]
+        first = passage.sentences[0].start
+        if before.doc_id != passage.doc_id or before.section != passage.section:
+            return frozenset()
+        earlier = [sp for sp in before.sentences if sp.end <= first]
+        return self._terms(passage.doc_id, earlier[-1]) if earlier else frozenset()
+
     def search_terms(self, question: str) -> list[str]:
         """The question's terms, plus, once each, the terms of the other names of the entities
         it mentions and of the spelled-out (or abbreviated) forms of its phrases ("chief
@@ -305,7 +320,7 @@ class Bot:
             doc = self.retriever.document(hit.doc_id)
             heading = frozenset(self.analyzer.tokenize(passage.section or ""))
             nearby = heading.union(*(self._terms(doc.id, sp) for sp in passage.sentences))
-            previous: frozenset[str] = heading
+            previous = heading | self._sentence_before(hit.passage_id, passage)
             for i, span in enumerate(passage.sentences):
                 terms = self._terms(doc.id, span)
                 key = (doc.id, span.start)

@@ -10,6 +10,7 @@ from qabot.answer import _CUES, Bot, _numbered_names, _typed
 from qabot.corpus import load_corpus
 from qabot.models import Answer
 from qabot.retriever import Retriever
+from qabot.segment import segment
 
 
 def _exact(bot: Bot, answer: Answer) -> None:
@@ -198,3 +199,20 @@ def test_yes_no_prefers_a_sentence_that_asserts_or_denies(bot: Bot) -> None:
     assert not _typed(cue, "yes-no", "If Alibaba were to abandon it, it would not work.", set())
     answer = bot.ask("Is losing Lin bad news for Alibaba?")
     assert "may not be a bad thing for Alibaba" in answer.answer
+
+
+def test_a_passages_first_sentence_gets_the_sentence_before_as_context(bot: Bot) -> None:
+    table = bot.retriever.passages
+    checked = 0
+    for pos in range(1, len(table)):
+        passage, before = table[pos], table[pos - 1]
+        got = bot._sentence_before(passage.id, passage)
+        if before.doc_id != passage.doc_id or before.section != passage.section:
+            assert got == frozenset()
+            continue
+        doc = bot.retriever.document(passage.doc_id)
+        spans = [sp for sp in segment(doc.text, doc.body_start, doc.body_end)
+                 if sp.end <= passage.sentences[0].start]
+        assert got == bot._terms(doc.id, spans[-1])
+        checked += 1
+    assert checked > 10
