@@ -56,6 +56,9 @@ def clean(question: str) -> tuple[str, bool]:
     return text, False
 
 
+_AUX = (r"(?:do|does|did|is|are|was|were|has|have|had|will|would|can|could|should|might|may"
+        r"|must)\b")
+
 # Checked in order; the first pattern that matches gives the question's type.
 _KINDS: list[tuple[QuestionType, regex.Pattern[str]]] = [
     ("date-attribution", _DATE_ATTRIBUTION),
@@ -70,8 +73,15 @@ _KINDS: list[tuple[QuestionType, regex.Pattern[str]]] = [
                            r"|\b(?:since|until|till|by|from) when\b"
                            r"|\bwhat (?:day|date|year|month|time)\b"
                            r"|\bon what (?:day|date)\b|\bwhich (?:day|date|year|month)\b")),
-    ("who", regex.compile(r"\bwho(?:m|se)?\b|\bwhich (?:person|people|executives?|members?"
-                          r"|leaders?|researchers?)\b|\b(?:role|job|title|position|post)\b")),
+    # "Which blogger ...", "which Qwen team members ..." ask for people; "what does
+    # the writer say" does not.
+    ("who", regex.compile(
+        r"\bwho(?:m|se)?\b|\b(?:which|what) (?:(?!" + _AUX + r")\w+ ){0,2}(?:person|people"
+        r"|executives?|members?|leaders?|researchers?|bloggers?|officials?|analysts?|experts?"
+        r"|scientists?|engineers?|founders?|journalists?|reporters?|authors?|writers?"
+        r"|employees?|managers?|directors?|presidents?|ministers?|players?|coach(?:es)?"
+        r"|actors?|actress(?:es)?|singers?|artists?|politicians?|investors?"
+        r"|spokes(?:man|woman|person))\b|\b(?:role|job|title|position|post)\b")),
     ("quote", _QUOTE),
     ("yes-no", _YES_NO),
 ]

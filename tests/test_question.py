@@ -28,6 +28,11 @@ from qabot.question import classify, clean, rewrite
         ("What did Lin write online when he quit?", "quote"),
         ("Which team did he play for when he won?", "what"),
         ("Who was CEO when Lin left?", "who"),
+        # "which/what" + a noun for people asks for people.
+        ("Which blogger criticised the metrics?", "who"),
+        ("Which Qwen team members have resigned?", "who"),
+        ("What does the writer say models are not like?", "quote"),
+        ("Which company did he join?", "what"),
     ],
 )
 def test_classify(question: str, kind: str) -> None:
