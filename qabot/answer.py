@@ -129,6 +129,7 @@ class AnswerConfig(BaseModel):
     min_content: float = 0.25
     type_bonus: float = 0.15
     passage_weight: float = 0.1
+    phrase_weight: float = 0.05
     context_weight: float = 0.5
     second_ratio: float = 0.8
     related: int = 3
@@ -297,7 +298,8 @@ class Bot:
         cached = self._sentence_terms.get(key)
         if cached is None:
             tokens = self.analyzer.tokenize(span.text)
-            pairs = [f"{a} {b}" for a, b in itertools.pairwise(tokens) if b[:1].isdigit()]
+            # Every adjacent pair: numbered names ("qwen 4") and phrases ("alibaba cto").
+            pairs = [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
             cached = frozenset(tokens + pairs)
             self._sentence_terms[key] = cached
         return cached
@@ -320,6 +322,12 @@ class Bot:
         cue = _CUES.get(qtype)
         question_words = {w.casefold() for w in regex.findall(r"\p{L}+", question)}
         cfg = self.config
+        # The question's adjacent term pairs: a sentence with them side by side says it
+        # the question's way ("Alibaba CTO" over "Alibaba Cloud CTO").
+        q_terms = self.retriever.query_terms(question)
+        # Not for "why": there, saying it the question's way is the risk (a restatement).
+        phrases = ({f"{a} {b}" for a, b in itertools.pairwise(q_terms) if a != b}
+                   if qtype != "why" else set())
         for hit in hits:
             passage = self.retriever.passage(hit.passage_id)
             doc = self.retriever.document(hit.doc_id)
@@ -372,6 +380,8 @@ class Bot:
                     cand.coverage(cfg.context_weight)
                     + (cfg.type_bonus if typed else 0.0)
                     + cfg.passage_weight * max(hit.score, 0.0) / top
+                    + (cfg.phrase_weight * len(phrases & terms) / len(phrases)
+                       if phrases else 0.0)
                 )
                 out.append(cand)
         out.sort(key=lambda c: (-c.score, c.hit.rank, c.span.start))

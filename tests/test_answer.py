@@ -216,3 +216,13 @@ def test_a_passages_first_sentence_gets_the_sentence_before_as_context(bot: Bot)
         assert got == bot._terms(doc.id, spans[-1])
         checked += 1
     assert checked > 10
+
+
+def test_question_phrase_side_by_side_wins_a_tie(tmp_path: Path) -> None:
+    small = _small_bot(tmp_path, {"a.txt": (
+        "Nova Cloud CTO Bo Li spoke about the cloud. "
+        "The weather was mild that week in the city. "
+        "Nova CTO Ann Wu spoke about the models."
+    )})
+    answer = small.ask("Who is Nova's CTO?")
+    assert "Ann Wu" in answer.answer and "Bo Li" not in answer.answer
