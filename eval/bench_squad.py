@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from qabot.answer import Bot
 from qabot.evaluate import exact_match, f1_score, normalize_answer
 from qabot.models import Answer, Corpus, Document
+from qabot.question import classify
 from qabot.retriever import Retriever
 
 DEFAULT_DATA = (Path(__file__).resolve().parents[2] / "shared" / "bench" / "squad-v1.1"
@@ -93,6 +94,7 @@ def main() -> None:
     build = time.perf_counter() - t0
     bot = Bot(retriever)
     r1 = r5 = given = opened = em = f1 = abstained = 0.0
+    by_type: dict[str, list[int]] = {}  # type -> [questions, given right, open right]
     t0 = time.perf_counter()
     for question, golds, doc_id in questions:
         seen: list[str] = []
@@ -106,7 +108,12 @@ def main() -> None:
         abstained += open_answer.abstained
         em += exact_match(open_answer.answer, golds)
         f1 += f1_score(open_answer.answer, golds)
-        given += sentence_hit(bot.ask(question, doc_ids=[doc_id]), golds)
+        given_hit = sentence_hit(bot.ask(question, doc_ids=[doc_id]), golds)
+        given += given_hit
+        row = by_type.setdefault(classify(question), [0, 0, 0])
+        row[0] += 1
+        row[1] += given_hit
+        row[2] += sentence_hit(open_answer, golds)
     per_question = (time.perf_counter() - t0) / len(questions)
     n = len(questions)
     b1, b5, b_build, b_query = bm25s_recall(corpus, questions)
@@ -130,6 +137,11 @@ def main() -> None:
     print(f"| SQuAD EM of the answer text (open) | {em / n:.4f} |")
     print(f"| SQuAD F1 of the answer text (open) | {f1 / n:.4f} |")
     print(f"| seconds per question (search + 2 answers) | {per_question:.4f} |")
+    print()
+    print("| question type (qabot's) | n | given | open |")
+    print("|---|---:|---:|---:|")
+    for kind, (count, right_given, right_open) in sorted(by_type.items()):
+        print(f"| {kind} | {count} | {right_given / count:.4f} | {right_open / count:.4f} |")
     print()
     print("Reference (published): DrQA reader, paragraph given, EM 69.4 / F1 78.9; "
           "SQuAD sliding-window baseline F1 ~20%, logistic regression F1 51.0%.")
