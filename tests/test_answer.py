@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import ARTICLE_A, ARTICLE_B
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -80,18 +81,26 @@ def test_question_of_only_common_words_says_why(bot: Bot) -> None:
     assert answer.abstained and "no words to look for" in answer.answer
 
 
-def test_follow_up_is_rewritten_and_answered(bot: Bot) -> None:
-    first = bot.ask("Who is Zhou Hao?")
-    second = bot.ask("who did he report to?", history=[first.as_turn()])
-    assert second.interpreted_as == "who did Zhou Hao report to?"
-    assert "He reported directly to Zhou Jingren" in second.answer
-
-
-def test_ellipsis_follow_up_swaps_the_entity(bot: Bot) -> None:
-    first = bot.ask("What was Hui Binyuan's role?")
-    second = bot.ask("and Yu Bowen?", history=[first.as_turn()])
-    assert second.interpreted_as == "What was Yu Bowen's role?"
-    assert "post-training lead" in second.answer
+@pytest.mark.parametrize(
+    ("first", "follow_up", "interpreted", "expected"),
+    [
+        # A pronoun takes the previous turn's entity.
+        ("Who is Zhou Hao?", "who did he report to?", "who did Zhou Hao report to?",
+         "He reported directly to Zhou Jingren"),
+        # An ellipsis swaps the entity in the previous question.
+        ("What was Hui Binyuan's role?", "and Yu Bowen?", "What was Yu Bowen's role?",
+         "post-training lead"),
+        # "it" carries the previous question's topic, so the search looks for it.
+        ("Why did Lin Junyang resign?", "When did he hand it in?",
+         "When did Lin Junyang hand it in? (it: resign)",
+         "submitted his resignation on March 3"),
+    ],
+)
+def test_follow_up_is_rewritten_and_answered(bot: Bot, first: str, follow_up: str,
+                                             interpreted: str, expected: str) -> None:
+    second = bot.ask(follow_up, history=[bot.ask(first).as_turn()])
+    assert second.interpreted_as == interpreted
+    assert expected in second.answer
 
 
 def test_stand_alone_question_is_left_alone(bot: Bot) -> None:
@@ -171,13 +180,6 @@ def test_reason_cues_include_reasoning_and_purpose_but_not_temporal_since(bot: B
         assert not why.search(text), text
     answer = bot.ask("Why does Yan Junjie think chasing more users doesn't help AI firms?")
     assert "serving more users strains AI companies financially" in answer.answer
-
-
-def test_it_follow_up_searches_for_the_previous_topic(bot: Bot) -> None:
-    first = bot.ask("Why did Lin Junyang resign?")
-    second = bot.ask("When did he hand it in?", history=[first.as_turn()])
-    assert second.interpreted_as == "When did Lin Junyang hand it in? (it: resign)"
-    assert "submitted his resignation on March 3" in second.answer
 
 
 def test_relative_days_and_differing_dates_are_noted(bot: Bot) -> None:
