@@ -16,7 +16,7 @@ from qabot.cache import ZipfTable
 from qabot.models import Answer, Citation, Document, Hit, Passage, Span, Turn
 from qabot.question import META_WORDS, QuestionType, classify, clean, rewrite
 from qabot.retriever import Retriever
-from qabot.timeref import day_references
+from qabot.timeref import MONTHS, day_references
 
 NOT_IN_ARTICLES = "The articles don't say."
 NO_CONTENT = ("The question has no words to look for (only common words like 'what' or 'it'); "
@@ -36,10 +36,6 @@ _EQUIVALENT_PHRASES = (
     ("uk", "united kingdom"),
 )
 
-_MONTHS = (
-    r"january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
 _CUES: dict[str, regex.Pattern[str]] = {
     "why": regex.compile(
         r"\b(?:because|reason(?:s|ing|ed)?|rationale|factors?|due to|led to|lead(?:s|ing)? to"
@@ -47,11 +43,11 @@ _CUES: dict[str, regex.Pattern[str]] = {
         r"|in)|as a result|consequen(?:ce|ces|tly)|so that|in order to|so as to|in a bid to"
         r"|aim(?:s|ed|ing)? (?:to|at)|intended to|designed to|owing to|thanks to|driven by"
         r"|motivat(?:ed|ion)|explain(?:s|ed)?|clash(?:es)?|dissatisfaction|thus|therefore|hence"
-        r"|since(?!\s+(?:\d|(?:" + _MONTHS + r")\b|then\b|last\b|early\b|late\b)))\b",
+        r"|since(?!\s+(?:\d|" + MONTHS + r"\b|then\b|last\b|early\b|late\b)))\b",
         regex.IGNORECASE,
     ),
     "when": regex.compile(
-        rf"\b(?:(?:{_MONTHS})\b\.?(?:\s+\d{{1,2}})?|(?:19|20)\d\d|\d{{1,2}}/\d{{1,2}}"
+        rf"\b(?:{MONTHS}\b\.?(?:\s+\d{{1,2}})?|(?:19|20)\d\d|\d{{1,2}}/\d{{1,2}}"
         r"|yesterday|today|tonight|this (?:morning|afternoon|evening|week|month|year)"
         r"|last (?:week|month|year|night)|(?:early|late) hours|(?:days?|weeks?|months?|years?)"
         r" (?:prior|ago|later|earlier|before|after)|monday|tuesday|wednesday|thursday|friday"
@@ -590,7 +586,7 @@ def _citation(n: int, doc: Document, start: int, end: int, score: float) -> Cita
 
 
 _NUMBERED_NAME = regex.compile(
-    rf"(?<=[\p{{L}}\p{{N}},;:]\s)(?!(?:{_MONTHS})\b)(\p{{Lu}}[\p{{L}}]*)[ -]?(\d+(?:\.\d+)?)"
+    rf"(?<=[\p{{L}}\p{{N}},;:]\s)(?!{MONTHS}\b)(\p{{Lu}}[\p{{L}}]*)[ -]?(\d+(?:\.\d+)?)"
     r"(?![\p{L}\p{N}]|[-–:/.,]\d)",
     regex.IGNORECASE,
 )

@@ -18,12 +18,13 @@ _MONTH_NAMES = (
 ).split()
 _MONTH_ABBREVIATIONS = {name[:3]: i for i, name in enumerate(_MONTH_NAMES, start=1)}
 _MONTH_ABBREVIATIONS["sept"] = 9
-_MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october"
-           r"|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)")
+# Month names and abbreviations, as a regex group (the answerer's "when" cue uses it too).
+MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october"
+          r"|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)")
 _ABSOLUTE = regex.compile(
-    rf"\b(?P<month>{_MONTHS})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+    rf"\b(?P<month>{MONTHS})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
     r"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
-    rf"|\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_MONTHS})\b\.?"
+    rf"|\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{MONTHS})\b\.?"
     r"(?:,?\s+(?P<year2>(?:19|20)\d\d)\b)?",
     regex.IGNORECASE,
 )
