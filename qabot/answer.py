@@ -289,24 +289,21 @@ class Bot:
     # -- sentence scoring ----------------------------------------------------------------
 
     def _terms(self, doc_id: str, span: Span) -> frozenset[str]:
-        """A sentence's terms, plus "name number" pairs ("qwen 4") for numbered names."""
+        """A sentence's terms plus its adjacent term pairs: numbered names ("qwen 4") and the
+        question's phrases ("alibaba cto") are matched as pairs."""
         key = (doc_id, span.start)
         cached = self._sentence_terms.get(key)
         if cached is None:
             tokens = self.analyzer.tokenize(span.text)
-            # Every adjacent pair: numbered names ("qwen 4") and phrases ("alibaba cto").
-            pairs = [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
-            cached = frozenset(tokens + pairs)
+            cached = frozenset(tokens).union(_pairs(tokens))
             self._sentence_terms[key] = cached
         return cached
 
     def _numbered_in_corpus(self, term: str, number: str) -> bool:
         """Whether any passage holding both parts has them side by side ("Qwen 4")."""
-        for hit in self.retriever.search_terms([term, number], k=20):
-            tokens = self.analyzer.tokenize(hit.text)
-            if any(a == term and b == number for a, b in itertools.pairwise(tokens)):
-                return True
-        return False
+        pair = f"{term} {number}"
+        return any(pair in _pairs(self.analyzer.tokenize(hit.text))
+                   for hit in self.retriever.search_terms([term, number], k=20))
 
     def _candidates(self, hits: Sequence[Hit], units: list[_Unit], qtype: QuestionType,
                     question: str) -> list[_Candidate]:
@@ -600,6 +597,11 @@ def _numbered_names(question: str) -> list[tuple[str, str]]:
         if m.group(1)[0].isupper() and not regex.fullmatch(r"(?:1[89]|20)\d\d", m.group(2)):
             out.append((m.group(1), m.group(2)))
     return out
+
+
+def _pairs(tokens: Sequence[str]) -> set[str]:
+    """Adjacent tokens as "a b" strings."""
+    return {f"{a} {b}" for a, b in itertools.pairwise(tokens)}
 
 
 def _contains_run(terms: list[str], phrase: tuple[str, ...]) -> bool:
