@@ -104,7 +104,8 @@ def main() -> None:
         r1 += seen[:1] == [doc_id]
         r5 += doc_id in seen[:5]
         open_answer = bot.ask(question)
-        opened += sentence_hit(open_answer, golds)
+        open_hit = sentence_hit(open_answer, golds)
+        opened += open_hit
         abstained += open_answer.abstained
         em += exact_match(open_answer.answer, golds)
         f1 += f1_score(open_answer.answer, golds)
@@ -113,7 +114,7 @@ def main() -> None:
         row = by_type.setdefault(classify(question), [0, 0, 0])
         row[0] += 1
         row[1] += given_hit
-        row[2] += sentence_hit(open_answer, golds)
+        row[2] += open_hit
     per_question = (time.perf_counter() - t0) / len(questions)
     n = len(questions)
     b1, b5, b_build, b_query = bm25s_recall(corpus, questions)

@@ -87,6 +87,10 @@ _KINDS: list[tuple[QuestionType, regex.Pattern[str]]] = [
 ]
 
 
+# What ``rewrite`` appends for "it": context for the search, not part of what is asked.
+_TOPIC_SUFFIX = regex.compile(r"\s\((?:it|that|this): [^()]*\)$")
+
+
 def classify(question: str) -> QuestionType:
     """The kind of answer a question expects, from its wording."""
     q = _TOPIC_SUFFIX.sub("", question).casefold()  # "(it: ...)" is context, not the ask
@@ -130,11 +134,11 @@ def main_entity(text: str, entities: EntityTable) -> str | None:
 # "it" / "that" standing for the previous question's topic: "When did he hand it in?",
 # "Why did that happen?" (not "that" introducing a clause, nor "this morning").
 _THING = regex.compile(
-    r"(?<!\b(?:before|after|since|until|till|than)\s+)\b(?:it|that|this)\b(?=\s*(?:[?.!,]|$|in\b|out\b|up\b|down\b|on\b|off\b|over\b"
+    r"(?<!\b(?:before|after|since|until|till|than)\s+)\b(?:it|that|this)\b"
+    r"(?=\s*(?:[?.!,]|$|in\b|out\b|up\b|down\b|on\b|off\b|over\b"
     r"|back\b|happen|mean|start|end|take|go\b|come\b|work))",
     regex.IGNORECASE,
 )
-_TOPIC_SUFFIX = regex.compile(r"\s\((?:it|that|this): [^()]*\)$")
 _QUESTION_WORDS = frozenset(
     "what when why who whom whose which where how did does do is are was were will would can"
     " could should has have had".split()
