@@ -142,7 +142,7 @@ def test_index_command_prints_its_figures(articles: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     lines = proc.stdout.splitlines()
     assert proc.returncode == 0 and proc.stderr == ""
-    assert lines[:3] == ["documents: 2", "passages:  60", "terms:     866"]
+    assert lines[:3] == ["documents: 2", "passages:  60", "terms:     867"]
     assert lines[3].startswith("cache:     ") and lines[3].endswith(" MB)")
     assert lines[4].startswith("time:      ")
 
