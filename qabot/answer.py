@@ -441,6 +441,14 @@ class Bot:
                 if near is not None and (near.typed or anaphoric_prev):
                     chosen.insert(1, near)
                     break
+        if qtype == "yes-no" and not any(c.typed for c in chosen):
+            # The closest sentence neither asserts nor denies ("If Alibaba were to abandon
+            # ..."): add the best one that does, when it is about the question's names and
+            # covers it nearly as well as an answer must.
+            for cand in ranked[1:]:
+                if cand.typed and cand.about and cand.own >= self.config.min_coverage:
+                    chosen.append(cand)
+                    break
         # Different dated articles: oldest first, so the reader sees who said what when;
         # otherwise best first. Within one article: reading order.
         if all(c.doc.date for c in chosen):

@@ -228,3 +228,20 @@ def test_question_phrase_side_by_side_wins_a_tie(tmp_path: Path) -> None:
     )})
     answer = small.ask("Who is Nova's CTO?")
     assert "Ann Wu" in answer.answer and "Bo Li" not in answer.answer
+
+
+def test_yes_no_adds_an_assertion_when_the_closest_sentence_is_hypothetical(
+        tmp_path: Path) -> None:
+    small = _small_bot(tmp_path, {"a.txt": (
+        "If Nova Labs were to abandon its open models, the community would suffer badly. "
+        "The weather was mild that week in the city. "
+        "A memo says Nova Labs will continue to release open models every quarter."
+    )})
+    answer = small.ask("Is Nova Labs abandoning its open models?")
+    assert answer.answer.startswith("If Nova Labs were to abandon")
+    assert "will continue to release open models" in answer.answer
+    assert [c.n for c in answer.citations] == [1, 2]
+    _exact(small, answer)
+    # When the closest sentence already asserts, it stands alone.
+    plain = small.ask("Will Nova Labs continue to release open models?")
+    assert len(plain.citations) == 1 and "continue to release" in plain.answer
