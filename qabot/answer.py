@@ -404,10 +404,16 @@ class Bot:
             return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES)
         ranked = self._candidates(hits, units, qtype, interpreted)
         best = ranked[0]
+        money = qtype == "how-many" and _wants_money(interpreted)
+        if money:
+            # Only an amount of money answers "how much was she paid?": the best sentence
+            # that gives one, or none.
+            best = next((c for c in ranked if c.typed and c.about), best)
         coverage = self._coverage(best)
         typed = best.typed and best.about
         needed = self.config.min_coverage_typed if typed else self.config.min_coverage
-        if coverage < needed or (best.content < self.config.min_content and not typed):
+        if coverage < needed or (best.content < self.config.min_content and not typed) or (
+                money and not typed):
             return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES, coverage)
         chosen = self._select(best, ranked, qtype)
         confidence = min(1.0, coverage * (1.0 if best.typed or qtype == "what" else 0.85))
@@ -615,6 +621,12 @@ def _pairs(tokens: Sequence[str]) -> set[str]:
 def _contains_run(terms: list[str], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
     return any(tuple(terms[i : i + n]) == phrase for i in range(len(terms) - n + 1))
+
+
+def _wants_money(question: str) -> bool:
+    """'How much was she paid?': only an amount of money answers it."""
+    words = {w.casefold() for w in regex.findall(r"\p{L}+", question)}
+    return {"how", "much"} <= words and bool(words & _MONEY_WORDS)
 
 
 def _typed(cue: regex.Pattern[str], qtype: QuestionType, sentence: str,

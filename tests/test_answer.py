@@ -245,3 +245,19 @@ def test_yes_no_adds_an_assertion_when_the_closest_sentence_is_hypothetical(
     # When the closest sentence already asserts, it stands alone.
     plain = small.ask("Will Nova Labs continue to release open models?")
     assert len(plain.citations) == 1 and "continue to release" in plain.answer
+
+
+def test_how_much_paid_takes_the_sentence_with_money_or_abstains(tmp_path: Path) -> None:
+    small = _small_bot(tmp_path, {"a.txt": (
+        "Nova Labs paid Ada Park a visit in May to talk about the app. "
+        "The weather was mild that week in the city. "
+        "Her new Nova Labs contract pays Ada Park $3 million a year."
+    )})
+    answer = small.ask("How much was Ada Park paid by Nova Labs?")
+    assert answer.answer == ("Her new Nova Labs contract pays Ada Park $3 million a year. [1]")
+    _exact(small, answer)
+    (tmp_path / "a.txt").write_text(
+        "05/01 2026\n7\nNova Labs paid Ada Park a visit in May to talk about the app.\n",
+        encoding="utf-8")
+    bare = Bot(Retriever.from_corpus(load_corpus(tmp_path), cache=False))
+    assert bare.ask("How much was Ada Park paid by Nova Labs?").abstained
