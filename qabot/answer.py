@@ -172,6 +172,7 @@ class Bot:
         self.analyzer = retriever.analyzer
         self.entities = retriever.entities
         self._sentence_terms: dict[tuple[str, int], frozenset[str]] = {}
+        self._titles: dict[str, frozenset[str]] = {}
         self._zipf = ZipfTable()
         self._equivalents = [
             [tuple(self.analyzer.tokenize(p)) for p in group] for group in _EQUIVALENT_PHRASES
@@ -299,6 +300,12 @@ class Bot:
             self._sentence_terms[key] = cached
         return cached
 
+    def _title_terms(self, doc: Document) -> frozenset[str]:
+        cached = self._titles.get(doc.id)
+        if cached is None:
+            cached = self._titles[doc.id] = frozenset(self.analyzer.tokenize(doc.title))
+        return cached
+
     def _numbered_in_corpus(self, term: str, number: str) -> bool:
         """Whether any passage holding both parts has them side by side ("Qwen 4")."""
         pair = f"{term} {number}"
@@ -325,7 +332,10 @@ class Bot:
             passage = self.retriever.passage(hit.passage_id)
             doc = self.retriever.document(hit.doc_id)
             heading = frozenset(self.analyzer.tokenize(passage.section or ""))
-            nearby = heading.union(*(self._terms(doc.id, sp) for sp in passage.sentences))
+            # The title says what the whole article is about: a name in it is near every
+            # sentence of the article.
+            nearby = heading.union(self._title_terms(doc),
+                                   *(self._terms(doc.id, sp) for sp in passage.sentences))
             previous = heading | self._sentence_before(hit.passage_id, passage)
             for i, span in enumerate(passage.sentences):
                 terms = self._terms(doc.id, span)

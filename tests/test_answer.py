@@ -261,3 +261,20 @@ def test_how_much_paid_takes_the_sentence_with_money_or_abstains(tmp_path: Path)
         encoding="utf-8")
     bare = Bot(Retriever.from_corpus(load_corpus(tmp_path), cache=False))
     assert bare.ask("How much was Ada Park paid by Nova Labs?").abstained
+
+
+def test_a_name_in_the_title_is_near_every_sentence_of_the_article(tmp_path: Path) -> None:
+    filler = " ".join(f"Item {i} of the long report covers weather, traffic and sport."
+                      for i in range(12))
+    small = _small_bot(tmp_path, {"a.txt": (
+        f"Ada Park steps down after six years.\n{filler}\n"
+        "Nova Labs will raise its research budget next year."
+    )})
+    question = "Will Nova Labs raise its research budget after Ada Park's exit?"
+    answer = small.ask(question)
+    assert not answer.abstained
+    assert answer.answer == "Nova Labs will raise its research budget next year. [1]"
+    hits = small.retriever.search_terms(small.search_terms(question), k=5)
+    cand = next(c for c in small._candidates(hits, small._units(question), "yes-no", question)
+                if c.span.text.startswith("Nova Labs will raise"))
+    assert cand.missing_name == 1.0 and "ada" not in cand.terms
