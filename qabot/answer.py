@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from qabot.cache import ZipfTable
 from qabot.models import Answer, Citation, Document, Hit, Passage, Span, Turn
-from qabot.question import META_WORDS, QuestionType, classify, clean, rewrite
+from qabot.question import META_WORDS, QuestionType, author_voice, classify, clean, rewrite
 from qabot.retriever import Retriever
 from qabot.timeref import MONTHS, day_references
 
@@ -275,8 +275,9 @@ class Bot:
         """The question's terms, plus, once each, the terms of the other names of the entities
         it mentions and of the spelled-out (or abbreviated) forms of its phrases ("chief
         executive" adds "ceo"). Repeating a term would multiply its weight in BM25 and drown
-        the words that say what is asked about the entity."""
-        terms = self.retriever.query_terms(question)
+        the words that say what is asked about the entity. "The author" is not searched for
+        (see ``author_voice``)."""
+        terms = self.retriever.query_terms(author_voice(question)[0])
         extra: list[str] = []
         for group in self.entities.mentions(question):
             for form in self.entities.forms(group):
@@ -405,14 +406,19 @@ class Bot:
             dated = self._date_attribution(question, interpreted, k, doc_ids)
             if dated is not None:
                 return dated
-        units = self._units(interpreted)
+        # "What does the author think ...": the article's voice, not a quotation, and not
+        # a word to look for.
+        asked, voice = author_voice(interpreted)
+        if voice and qtype == "quote":
+            qtype = "what"
+        units = self._units(asked)
         if not units:
             return self._abstain(question, interpreted, [], NO_CONTENT)
-        hits = self.retriever.search_terms(self.search_terms(interpreted), k=max(k, 1),
-                                     doc_ids=doc_ids)
+        hits = self.retriever.search_terms(self.search_terms(asked), k=max(k, 1),
+                                           doc_ids=doc_ids)
         if not hits:
             return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES)
-        ranked = self._candidates(hits, units, qtype, interpreted)
+        ranked = self._candidates(hits, units, qtype, asked)
         best = ranked[0]
         money = qtype == "how-many" and _wants_money(interpreted)
         if money:

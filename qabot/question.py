@@ -87,6 +87,21 @@ _KINDS: list[tuple[QuestionType, regex.Pattern[str]]] = [
 ]
 
 
+# "the author", "the first writer": the article's own voice. The text seldom uses the word,
+# so it is not searched for. Not "who is the author", nor "the author of the book".
+_AUTHOR = regex.compile(
+    r"(?<!\bwho\s+(?:is|was|are|were)\s+)\bthe\s+(?:(?:first|second|third|earlier|later"
+    r"|latest|other|original)\s+)?(?:author|writer|columnist)s?\b(?!\s+of\b)",
+    regex.IGNORECASE,
+)
+
+
+def author_voice(question: str) -> tuple[str, bool]:
+    """The question without its "the author"/"the writer", and whether it had one."""
+    stripped, n = _AUTHOR.subn(" ", question)
+    return (_SPACE.sub(" ", stripped).strip(), True) if n else (question, False)
+
+
 # What ``rewrite`` appends for "it": context for the search, not part of what is asked.
 _TOPIC_SUFFIX = regex.compile(r"\s\((?:it|that|this): [^()]*\)$")
 

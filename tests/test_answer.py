@@ -278,3 +278,17 @@ def test_a_name_in_the_title_is_near_every_sentence_of_the_article(tmp_path: Pat
     cand = next(c for c in small._candidates(hits, small._units(question), "yes-no", question)
                 if c.span.text.startswith("Nova Labs will raise"))
     assert cand.missing_name == 1.0 and "ada" not in cand.terms
+
+
+def test_the_authors_view_is_not_searched_for_the_word_author(tmp_path: Path) -> None:
+    small = _small_bot(tmp_path, {"a.txt": (
+        "Foundational models are not like lobsters, which grow on their own. "
+        "The weather was mild that week in the city. "
+        "A blogger said foundational models need patient money."
+    )})
+    question = "What does the writer say foundation models are not like?"
+    answer = small.ask(question)
+    assert answer.interpreted_as == question
+    assert answer.answer == ("Foundational models are not like lobsters, which grow on their "
+                             "own. [1]")
+    assert "writer" not in small.search_terms("What does the writer say models are like?")

@@ -4,7 +4,7 @@ import pytest
 
 from qabot.entities import EntityTable
 from qabot.models import Turn
-from qabot.question import classify, clean, rewrite
+from qabot.question import author_voice, classify, clean, rewrite
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,20 @@ def test_it_carries_the_previous_questions_topic() -> None:
                    interpreted_as="What were the reasons for the sale?", answer="x")
     asked = rewrite("When did it happen?", [reasons], table)
     assert asked == "When did it happen? (it: reasons sale)" and classify(asked) == "when"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("What does the writer say foundation models are not like?",
+     ("What does say foundation models are not like?", True)),
+    ("Does the first author expect Qwen to fall apart?",
+     ("Does expect Qwen to fall apart?", True)),
+    ("Why do the authors think so?", ("Why do think so?", True)),
+    # Asking about an author, not in the article's voice: left alone.
+    ("Who is the author of the book?", ("Who is the author of the book?", False)),
+    ("Who was the writer?", ("Who was the writer?", False)),
+    ("What did the author of the memo say?", ("What did the author of the memo say?", False)),
+    ("Which authorities spoke?", ("Which authorities spoke?", False)),
+])
+def test_author_voice_drops_the_articles_own_voice(question: str,
+                                                   expected: tuple[str, bool]) -> None:
+    assert author_voice(question) == expected
