@@ -86,6 +86,7 @@ _CUES: dict[str, regex.Pattern[str]] = {
 _HYPOTHETICAL = regex.compile(r"^\W*(?:if|unless|were|had|should|suppose|imagine)\b",
                               regex.IGNORECASE)
 _ANAPHORIC = regex.compile(r"^(?:He|She|They|His|Her|Their|It|Its)\b")
+_OPENS_QUOTE = regex.compile(r"^\W*[“\"]")
 
 
 _AGE = regex.compile(r"\b\d+[- ]years?[- ]old\b|\baged? \d+|\b\d+, (?:who|was|is)\b",
@@ -431,17 +432,18 @@ class Bot:
         if coverage < needed or (best.content < self.config.min_content and not typed) or (
                 money and not typed):
             return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES, coverage)
-        chosen = self._select(best, ranked, qtype)
+        chosen = self._select(best, ranked, qtype, asked)
         confidence = min(1.0, coverage * (1.0 if best.typed or qtype == "what" else 0.85))
         return self._compose(question, interpreted, chosen, confidence, qtype)
 
     def _coverage(self, cand: _Candidate) -> float:
         return cand.coverage(self.config.context_weight)
 
-    def _select(self, best: _Candidate, ranked: list[_Candidate], qtype: QuestionType
-                ) -> list[_Candidate]:
+    def _select(self, best: _Candidate, ranked: list[_Candidate], qtype: QuestionType,
+                question: str) -> list[_Candidate]:
         """The best sentence, plus another article's best when it answers nearly as well,
-        plus (for "why") the neighbouring sentence that carries the reason."""
+        plus (for "why") the neighbouring sentence that carries the reason, or (for "who")
+        the one that names the person."""
         chosen = [best]
         floor = max(self.config.min_coverage, best.own * self.config.second_ratio)
         for cand in ranked[1:]:
@@ -461,6 +463,19 @@ class Bot:
                 near = lookup.get((best.doc.id, passage.sentences[pos].start))
                 anaphoric_prev = pos < best.position and _ANAPHORIC.match(best.span.text)
                 if near is not None and (near.typed or anaphoric_prev):
+                    chosen.insert(1, near)
+                    break
+        question_words = {w.casefold() for w in regex.findall(r"\p{L}+", question)}
+        if qtype == "who" and (_ANAPHORIC.match(best.span.text) or _OPENS_QUOTE.match(
+                best.span.text)) and not _names_someone(best.span.text, question_words):
+            # "He reported ...", "“If you judge ...”": the sentence before or after says who.
+            lookup = {(c.doc.id, c.span.start): c for c in ranked}
+            passage = self.retriever.passage(best.hit.passage_id)
+            for pos in (best.position - 1, best.position + 1):
+                if not 0 <= pos < len(passage.sentences):
+                    continue
+                near = lookup.get((best.doc.id, passage.sentences[pos].start))
+                if near is not None and _names_someone(near.span.text, question_words):
                     chosen.insert(1, near)
                     break
         if qtype == "yes-no" and not any(c.typed for c in chosen):
@@ -637,6 +652,17 @@ def _pairs(tokens: Sequence[str]) -> set[str]:
 def _contains_run(terms: list[str], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
     return any(tuple(terms[i : i + n]) == phrase for i in range(len(terms) - n + 1))
+
+
+_CAPITALISED_RUN = regex.compile(r"\p{Lu}[\p{Ll}’'-]+(?:\s+\p{Lu}[\p{Ll}’'-]+)+")
+
+
+def _names_someone(sentence: str, question_words: set[str]) -> bool:
+    """Whether the sentence has a run of capitalised words ("Xinyu Yang") the question lacks."""
+    for m in _CAPITALISED_RUN.finditer(sentence):
+        if not {w.casefold() for w in regex.findall(r"\p{L}+", m.group(0))} <= question_words:
+            return True
+    return False
 
 
 def _wants_money(question: str) -> bool:

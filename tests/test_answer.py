@@ -292,3 +292,20 @@ def test_the_authors_view_is_not_searched_for_the_word_author(tmp_path: Path) ->
     assert answer.answer == ("Foundational models are not like lobsters, which grow on their "
                              "own. [1]")
     assert "writer" not in small.search_terms("What does the writer say models are like?")
+
+
+def test_who_answer_that_names_nobody_gets_the_sentence_that_does(tmp_path: Path) -> None:
+    small = _small_bot(tmp_path, {"a.txt": (
+        "Mara Quist, a blogger, wrote about the new rules for model teams. "
+        "“If you judge model teams by app metrics, expect dull models.” "
+        "The weather was mild that week in the city."
+    )})
+    answer = small.ask("Which blogger criticised judging model teams by app metrics?")
+    assert answer.answer == (
+        "Mara Quist, a blogger, wrote about the new rules for model teams. [1] "
+        "“If you judge model teams by app metrics, expect dull models.” [2]")
+    _exact(small, answer)
+    # A sentence that names the person stands alone.
+    named = small.ask("Who wrote about the new rules for model teams?")
+    assert named.answer == ("Mara Quist, a blogger, wrote about the new rules for model "
+                            "teams. [1]")
