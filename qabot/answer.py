@@ -452,32 +452,21 @@ class Bot:
             ):
                 chosen.append(cand)
                 break
+        near: _Candidate | None = None
         if qtype == "why" and not best.typed:
             # The reason is often next door: a neighbour with a reason word, or, when the
             # answer opens with a pronoun ("His determination ..."), the sentence before it.
-            lookup = {(c.doc.id, c.span.start): c for c in ranked}
-            passage = self.retriever.passage(best.hit.passage_id)
-            for pos in (best.position - 1, best.position + 1):
-                if not 0 <= pos < len(passage.sentences):
-                    continue
-                near = lookup.get((best.doc.id, passage.sentences[pos].start))
-                anaphoric_prev = pos < best.position and _ANAPHORIC.match(best.span.text)
-                if near is not None and (near.typed or anaphoric_prev):
-                    chosen.insert(1, near)
-                    break
+            anaphoric = bool(_ANAPHORIC.match(best.span.text))
+            near = next((c for before, c in self._neighbours(best, ranked)
+                         if c.typed or (before and anaphoric)), None)
         question_words = {w.casefold() for w in regex.findall(r"\p{L}+", question)}
         if qtype == "who" and (_ANAPHORIC.match(best.span.text) or _OPENS_QUOTE.match(
                 best.span.text)) and not _names_someone(best.span.text, question_words):
             # "He reported ...", "“If you judge ...”": the sentence before or after says who.
-            lookup = {(c.doc.id, c.span.start): c for c in ranked}
-            passage = self.retriever.passage(best.hit.passage_id)
-            for pos in (best.position - 1, best.position + 1):
-                if not 0 <= pos < len(passage.sentences):
-                    continue
-                near = lookup.get((best.doc.id, passage.sentences[pos].start))
-                if near is not None and _names_someone(near.span.text, question_words):
-                    chosen.insert(1, near)
-                    break
+            near = next((c for _, c in self._neighbours(best, ranked)
+                         if _names_someone(c.span.text, question_words)), None)
+        if near is not None:
+            chosen.insert(1, near)
         if qtype == "yes-no" and not any(c.typed for c in chosen):
             # The closest sentence neither asserts nor denies ("If Alibaba were to abandon
             # ..."): add the best one that does, when it is about the question's names and
@@ -494,6 +483,20 @@ class Bot:
             order = {c.doc.id: i for i, c in reversed(list(enumerate(chosen)))}
             chosen.sort(key=lambda c: (order[c.doc.id], c.span.start))
         return chosen
+
+    def _neighbours(self, best: _Candidate, ranked: list[_Candidate]
+                    ) -> list[tuple[bool, _Candidate]]:
+        """The scored sentences just before and after ``best`` in its passage, each with
+        whether it comes before."""
+        lookup = {(c.doc.id, c.span.start): c for c in ranked}
+        sentences = self.retriever.passage(best.hit.passage_id).sentences
+        out = []
+        for pos in (best.position - 1, best.position + 1):
+            if 0 <= pos < len(sentences):
+                near = lookup.get((best.doc.id, sentences[pos].start))
+                if near is not None:
+                    out.append((pos < best.position, near))
+        return out
 
     def _compose(self, question: str, interpreted: str, chosen: list[_Candidate],
                  confidence: float, qtype: QuestionType) -> Answer:
