@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Collection, Sequence
@@ -174,6 +175,7 @@ class Bot:
         self.entities = retriever.entities
         self._sentence_terms: dict[tuple[str, int], frozenset[str]] = {}
         self._titles: dict[str, frozenset[str]] = {}
+        self._sorted_vocab: list[str] | None = None
         self._zipf = ZipfTable()
         self._equivalents = [
             [tuple(self.analyzer.tokenize(p)) for p in group] for group in _EQUIVALENT_PHRASES
@@ -245,8 +247,28 @@ class Bot:
             if term not in used:
                 weight = self._idf(term) * spec.get(term, 1.0)
                 unknown = self.retriever.index.document_frequency(term) == 0
-                units.append(_Unit(weight, [frozenset([term])], term in names, unknown))
+                alts = [frozenset([term])] + [frozenset([v]) for v in self._derived(term)]
+                units.append(_Unit(weight, alts, term in names, unknown))
         return units
+
+    def _derived(self, term: str) -> list[str]:
+        """Corpus terms that extend the stem or that it extends by a few letters
+        ("europ" ~ "european", "departur" ~ "depart")."""
+        if len(term) < 5 or not term.isalpha():
+            return []
+        if self._sorted_vocab is None:
+            self._sorted_vocab = sorted(self.retriever.index.vocab)
+        vocab = self._sorted_vocab
+        out = []
+        i = bisect.bisect_right(vocab, term)
+        while i < len(vocab) and vocab[i].startswith(term):
+            if len(vocab[i]) - len(term) <= 3 and vocab[i].isalpha():
+                out.append(vocab[i])
+            i += 1
+        for n in range(max(5, len(term) - 3), len(term)):
+            if self.retriever.index.document_frequency(term[:n]):
+                out.append(term[:n])
+        return out
 
     def _name_terms(self, question: str) -> set[str]:
         """Terms of capitalised words (not the first) and of words with digits."""

@@ -309,3 +309,16 @@ def test_who_answer_that_names_nobody_gets_the_sentence_that_does(tmp_path: Path
     named = small.ask("Who wrote about the new rules for model teams?")
     assert named.answer == ("Mara Quist, a blogger, wrote about the new rules for model "
                             "teams. [1]")
+
+
+def test_a_word_matches_its_derived_forms_in_the_corpus(tmp_path: Path) -> None:
+    small = _small_bot(tmp_path, {"a.txt": (
+        "Ada Lin wrote the most influential account of China's canals. "
+        "The weather was mild that week in the city. "
+        "Marco Polo wrote the most influential European account of China."
+    )})
+    # "Europe" -> "europ"; "European" -> "european": three letters more, the same word.
+    assert small._derived("europ") == ["european"]
+    assert small._derived("city") == []  # too short to extend safely
+    answer = small.ask("Who wrote the most influential account of China for Europe?")
+    assert answer.answer == "Marco Polo wrote the most influential European account of China. [1]"
