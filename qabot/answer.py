@@ -15,7 +15,15 @@ from pydantic import BaseModel, ConfigDict
 
 from qabot.cache import ZipfTable
 from qabot.models import Answer, Citation, Document, Hit, Passage, Span, Turn
-from qabot.question import META_WORDS, QuestionType, author_voice, classify, clean, rewrite
+from qabot.question import (
+    META_WORDS,
+    QuestionType,
+    author_voice,
+    classify,
+    clean,
+    rewrite,
+    word_set,
+)
 from qabot.retriever import Retriever
 from qabot.timeref import MONTHS, day_references
 
@@ -344,7 +352,7 @@ class Bot:
         seen: set[tuple[str, int]] = set()
         out: list[_Candidate] = []
         cue = _CUES.get(qtype)
-        question_words = {w.casefold() for w in regex.findall(r"\p{L}+", question)}
+        question_words = word_set(question)
         cfg = self.config
         # The question's adjacent term pairs: a sentence with them side by side says it
         # the question's way ("Alibaba CTO" over "Alibaba Cloud CTO").
@@ -443,7 +451,7 @@ class Bot:
             return self._abstain(question, interpreted, hits, NOT_IN_ARTICLES)
         ranked = self._candidates(hits, units, qtype, asked)
         best = ranked[0]
-        money = qtype == "how-many" and _wants_money(interpreted)
+        money = qtype == "how-many" and _wants_money(word_set(interpreted))
         if money:
             # Only an amount of money answers "how much was she paid?": the best sentence
             # that gives one, or none.
@@ -481,7 +489,7 @@ class Bot:
             anaphoric = bool(_ANAPHORIC.match(best.span.text))
             near = next((c for before, c in self._neighbours(best, ranked)
                          if c.typed or (before and anaphoric)), None)
-        question_words = {w.casefold() for w in regex.findall(r"\p{L}+", question)}
+        question_words = word_set(question)
         if qtype == "who" and (_ANAPHORIC.match(best.span.text) or _OPENS_QUOTE.match(
                 best.span.text)) and not _names_someone(best.span.text, question_words):
             # "He reported ...", "“If you judge ...”": the sentence before or after says who.
@@ -685,15 +693,14 @@ _CAPITALISED_RUN = regex.compile(r"\p{Lu}[\p{Ll}’'-]+(?:\s+\p{Lu}[\p{Ll}’'-]
 def _names_someone(sentence: str, question_words: set[str]) -> bool:
     """Whether the sentence has a run of capitalised words ("Xinyu Yang") the question lacks."""
     for m in _CAPITALISED_RUN.finditer(sentence):
-        if not {w.casefold() for w in regex.findall(r"\p{L}+", m.group(0))} <= question_words:
+        if not word_set(m.group(0)) <= question_words:
             return True
     return False
 
 
-def _wants_money(question: str) -> bool:
+def _wants_money(question_words: set[str]) -> bool:
     """'How much was she paid?': only an amount of money answers it."""
-    words = {w.casefold() for w in regex.findall(r"\p{L}+", question)}
-    return {"how", "much"} <= words and bool(words & _MONEY_WORDS)
+    return {"how", "much"} <= question_words and bool(question_words & _MONEY_WORDS)
 
 
 def _typed(cue: regex.Pattern[str], qtype: QuestionType, sentence: str,
@@ -703,8 +710,10 @@ def _typed(cue: regex.Pattern[str], qtype: QuestionType, sentence: str,
         sentence = _CUES["when"].sub(" ", sentence)  # a date is not a quantity
         if {"how", "old"} <= question_words:
             cue = _AGE
+        elif _wants_money(question_words):
+            cue = _MONEY
         elif {"how", "much"} <= question_words:
-            cue = _MONEY if question_words & _MONEY_WORDS else _AMOUNT
+            cue = _AMOUNT
     if qtype == "yes-no" and _HYPOTHETICAL.match(sentence):
         return False  # "If Alibaba were to abandon ..., it would not ...": asserts nothing
     for m in cue.finditer(sentence):

@@ -160,9 +160,14 @@ _QUESTION_WORDS = frozenset(
 )
 
 
+def word_set(text: str) -> set[str]:
+    """The casefolded runs of letters in ``text``: the words a cue or rule looks for."""
+    return {w.casefold() for w in regex.findall(r"\p{L}+", text)}
+
+
 def _topic(previous: str, question: str) -> str:
     """The previous question's words that say what it was about, minus those asked again."""
-    asked = {w.casefold() for w in regex.findall(r"\p{L}+", question)}
+    asked = word_set(question)
     words = [w for w in regex.findall(r"[\p{L}\p{N}][\p{L}\p{N}'’.-]*", previous)
              if not any(w.casefold().startswith(a) for a in asked if len(a) >= 4)
              and w.casefold() not in asked and w.casefold() not in STOPWORDS

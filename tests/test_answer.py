@@ -256,10 +256,10 @@ def test_how_much_paid_takes_the_sentence_with_money_or_abstains(tmp_path: Path)
     answer = small.ask("How much was Ada Park paid by Nova Labs?")
     assert answer.answer == ("Her new Nova Labs contract pays Ada Park $3 million a year. [1]")
     _exact(small, answer)
-    (tmp_path / "a.txt").write_text(
-        "05/01 2026\n7\nNova Labs paid Ada Park a visit in May to talk about the app.\n",
-        encoding="utf-8")
-    bare = Bot(Retriever.from_corpus(load_corpus(tmp_path), cache=False))
+    (tmp_path / "bare").mkdir()
+    bare = _small_bot(tmp_path / "bare", {"a.txt": (
+        "Nova Labs paid Ada Park a visit in May to talk about the app."
+    )})
     assert bare.ask("How much was Ada Park paid by Nova Labs?").abstained
 
 
