@@ -4,6 +4,7 @@
     retriever = Retriever.from_corpus(load_corpus("corpus/"))
     hits = retriever.search("why did Lin resign?", k=3)
     answer = Bot(retriever).ask("why did Lin resign?")
+    chat = Conversation(Bot(retriever)); chat.ask("who is Zhou Hao?"); chat.ask("who hired him?")
 
 Names are imported on first use, so ``import qabot`` stays cheap.
 """
@@ -20,6 +21,8 @@ _EXPORTS = {
     "Retriever": "qabot.retriever",
     "Bot": "qabot.answer",
     "AnswerConfig": "qabot.answer",
+    "Conversation": "qabot.conversation",
+    "AnswerModel": "qabot.answering.model",
     "PassageConfig": "qabot.passages",
     "BM25Params": "qabot.index",
     "AnalyzerConfig": "qabot.analysis",
@@ -40,9 +43,11 @@ __all__ = [
     "AnalyzerConfig",
     "Answer",
     "AnswerConfig",
+    "AnswerModel",
     "BM25Params",
     "Bot",
     "Citation",
+    "Conversation",
     "Corpus",
     "CorpusError",
     "Document",
@@ -58,6 +63,8 @@ __all__ = [
 if TYPE_CHECKING:
     from qabot.analysis import Analyzer, AnalyzerConfig
     from qabot.answer import AnswerConfig, Bot
+    from qabot.answering.model import AnswerModel
+    from qabot.conversation import Conversation
     from qabot.corpus import load_corpus
     from qabot.errors import CorpusError, QabotError
     from qabot.index import BM25Params

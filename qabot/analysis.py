@@ -8,27 +8,35 @@ import regex
 import Stemmer
 from pydantic import BaseModel, ConfigDict
 
+from qabot.lexicon import STOPWORDS
+
 # Letters/digits, with inner dots, ampersands or apostrophes kept ("Qwen3.5", "0.8B", "R&D",
 # "don't"); hyphens and dashes split ("open-source" -> "open", "source").
 _TOKEN = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:[.&'][\p{L}\p{N}\p{M}]+)*")
 _POSSESSIVE = regex.compile(r"(?<=[\p{L}\p{N}])'s\b")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'", "`": "'"})
+# The same words on text as written (any apostrophe), so that offsets and case survive:
+# what names, highlighting and answer-type cues read.
+_SURFACE = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:[.&'’‘ʼ′`][\p{L}\p{N}\p{M}]+)*")
 
-# English function words plus question words: they carry no topic. Question words are read
-# by the answerer from the raw question, not from tokens.
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are aren't as at be because been
-    before being below between both but by can can't cannot could couldn't did didn't do does
-    doesn't doing don't down during each few for from further had hadn't has hasn't have haven't
-    having he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll
-    i'm i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor
-    not of off on once or other ought our ours ourselves out over own same shan't she she'd
-    she'll she's should shouldn't so some such than that that's the their theirs them themselves
-    then there there's these they they'd they'll they're they've this those through to too under
-    until up very was wasn't we we'd we'll we're we've were weren't what what's when when's where
-    where's which while who who's whom why why's with won't would wouldn't you you'd you'll
-    you're you've your yours yourself yourselves s t also just will much many""".split()
-)
+
+def words(text: str) -> list[str]:
+    """The tokenizer's words: casefolded, apostrophes unified, possessives dropped ("Lin
+    Junyang’s" -> "lin", "junyang"); "Qwen3.5", "R&D" and "don't" stay whole."""
+    # Tokens never start or end with "'" or "."; possessives go before matching.
+    found: list[str] = _TOKEN.findall(_POSSESSIVE.sub("", normalize(text)))
+    return found
+
+
+def surface_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of each word of ``text`` as written: the tokenizer's words before
+    normalisation, for reading case ("Lin") and positions."""
+    return [(m.start(), m.end(), m.group(0)) for m in _SURFACE.finditer(text)]
+
+
+def word_set(text: str) -> set[str]:
+    """The normalised words of ``text`` (casefolded, possessives kept), stopwords included."""
+    return {normalize(w) for _, _, w in surface_words(text)}
 
 
 class AnalyzerConfig(BaseModel):
@@ -78,9 +86,7 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """Normalised word tokens, before stopword removal and stemming."""
-        # Tokens never start or end with "'" or "."; possessives go before matching.
-        words: list[str] = _TOKEN.findall(_POSSESSIVE.sub("", normalize(text)))
-        return words
+        return words(text)
 
     def term(self, word: str) -> str | None:
         """The index term of one normalised word, or None for a stopword."""
@@ -89,6 +95,11 @@ class Analyzer:
     def tokenize(self, text: str) -> list[str]:
         """Index terms of ``text`` in order (repeats kept, as BM25 needs)."""
         return [t for t in map(self._terms.__getitem__, self.words(text)) if t]
+
+    def sequence(self, text: str) -> list[str]:
+        """Every word of ``text`` in order: index terms, and stopwords as they are. What word
+        order is read from ("from East to North" against "from West to North")."""
+        return [self._terms[w] or w for w in self.words(text)]
 
 
 # British/American spelling pairs, on stems: colour/color, organis/organiz, analys/analyz,

@@ -146,7 +146,7 @@ def _warn(message: str) -> None:
 
 
 def _check_length(question: str) -> None:
-    from qabot.question import MAX_QUESTION_CHARS, clean
+    from qabot.answering.query import MAX_QUESTION_CHARS, clean
 
     if clean(question)[1]:  # the answerer's own test, so the notice matches the cut
         _notice(f"question of {len(question):,} characters cut to the first "
@@ -218,15 +218,14 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def chat_batch(bot: Bot, stream: TextIO, emit: Callable[[str], None], *, k: int | None,
                json_mode: bool) -> int:
     """One conversation from lines of text: follow-ups resolve against earlier turns."""
-    from qabot.models import Turn
+    from qabot.conversation import Conversation
     from qabot.render import answer_text
 
-    history: list[Turn] = []
+    conversation = Conversation(bot, k=k)
     first = True
     for question in _lines(stream):
         _check_length(question)
-        answer = bot.ask(question, history=history, k=k)
-        history.append(answer.as_turn())
+        answer = conversation.ask(question)
         if json_mode:
             emit(answer.model_dump_json())
         else:

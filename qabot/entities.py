@@ -12,14 +12,20 @@ from collections.abc import Iterable
 
 import regex
 
-from qabot.analysis import STOPWORDS, normalize
+from qabot.analysis import surface_words, words
+from qabot.lexicon import STOPWORDS
 
 _CAP = r"\p{Lu}\p{Ll}+"
 _PAREN = regex.compile(
     rf"['‘\"“]?((?:{_CAP})(?:[ \t]+{_CAP})*)['’\"”]?[ \t]*\(((?:{_CAP})(?:[ \t]+{_CAP})+)\)"
 )
-_WORDS = regex.compile(r"[\p{L}\p{N}]+")
 _CAPRUN = regex.compile(rf"(?<![\p{{L}}\p{{N}}]){_CAP}(?:[ \t]+{_CAP})*(?![\p{{L}}\p{{N}}])")
+
+
+def name_runs(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, run) of each run of capitalised words ("Lin Junyang", "Alibaba"): the
+    one pattern by which qabot finds names in text."""
+    return [(m.start(), m.end(), m.group(0)) for m in _CAPRUN.finditer(text)]
 
 
 def _after_lower_word(text: str, pos: int) -> bool:
@@ -38,7 +44,7 @@ Name = tuple[str, ...]
 
 
 def _key(surface: str) -> Name:
-    return tuple(_WORDS.findall(normalize(surface)))
+    return tuple(words(surface))
 
 
 class EntityTable:
@@ -61,7 +67,7 @@ class EntityTable:
         runs: list[tuple[str, bool]] = []  # (run, whether a lower-case word comes before)
         links: list[tuple[Name, Name]] = []
         for text in texts:
-            seen.update(_WORDS.findall(text))
+            seen.update(w for _, _, w in surface_words(text))
             for m in _CAPRUN.finditer(text):
                 runs.append((m.group(0), _after_lower_word(text, m.start())))
             if "(" in text:
@@ -137,22 +143,22 @@ class EntityTable:
         return cls([{tuple(str(w) for w in f) for f in g} for g in groups],
                    {str(k): int(v) for k, v in single.items()})
 
-    def group_of(self, words: Name) -> int | None:
-        if words in self._by_form:
-            return self._by_form[words]
-        if len(words) == 1:
-            return self._single.get(words[0])
+    def group_of(self, name: Name) -> int | None:
+        if name in self._by_form:
+            return self._by_form[name]
+        if len(name) == 1:
+            return self._single.get(name[0])
         return None
 
     def mentions(self, text: str) -> list[int]:
         """Groups named in ``text``, in order of first mention (longest match first)."""
-        words = _WORDS.findall(normalize(text))
+        tokens = words(text)
         found: list[int] = []
         i = 0
-        while i < len(words):
+        while i < len(tokens):
             for size in (3, 2, 1):
-                group = self.group_of(tuple(words[i : i + size]))
-                if group is not None and i + size <= len(words):
+                group = self.group_of(tuple(tokens[i : i + size]))
+                if group is not None and i + size <= len(tokens):
                     if group not in found:
                         found.append(group)
                     i += size

@@ -15,8 +15,9 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from qabot.answer import Bot
+from qabot.conversation import Conversation
 from qabot.errors import GoldSetError
-from qabot.models import Answer, Corpus, Hit, Turn
+from qabot.models import Answer, Corpus
 
 GoldType = Literal[
     "why", "who", "when", "what", "how-many", "yes-no", "cross-doc", "date-attribution",
@@ -202,15 +203,11 @@ class Report(BaseModel):
         return [r for r in self.results if not r.correct]
 
 
-def _history(bot: Bot, questions: Sequence[str], k: int | None) -> list[Turn]:
-    turns: list[Turn] = []
-    for q in questions:
-        turns.append(bot.ask(q, history=turns, k=k).as_turn())
-    return turns
-
-
-def _retrieval_hits(bot: Bot, answer: Answer) -> list[Hit]:
-    return bot.retriever.search_terms(bot.search_terms(answer.interpreted_as), k=10)
+def _ask(bot: Bot, item: GoldItem, k: int | None) -> Answer:
+    """The item's question, asked after its earlier turns in one conversation."""
+    conversation = Conversation(bot, k=k)
+    conversation.replay(item.history)
+    return conversation.ask(item.question)
 
 
 def evaluate(bot: Bot, gold: Sequence[GoldItem], k: int | None = None) -> Report:
@@ -218,7 +215,7 @@ def evaluate(bot: Bot, gold: Sequence[GoldItem], k: int | None = None) -> Report
     passages = bot.retriever.passages
     results: list[ItemResult] = []
     for item in gold:
-        answer = bot.ask(item.question, history=_history(bot, item.history, k), k=k)
+        answer = _ask(bot, item, k)
         text = _answer_text(answer.answer)
         result = ItemResult(
             id=item.id, type=item.type, question=item.question,
@@ -248,7 +245,7 @@ def evaluate(bot: Bot, gold: Sequence[GoldItem], k: int | None = None) -> Report
         else:
             result.citation_precision = 0.0
             result.citation_recall = 0.0
-        hits = _retrieval_hits(bot, answer)
+        hits = bot.search(answer.interpreted_as, k=10)
         relevance = [_overlaps(h.doc_id, h.start, h.end, spans) for h in hits]
         evidence_docs = {d for d, _, _ in spans}
         total = sum(

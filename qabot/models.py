@@ -104,6 +104,8 @@ class Turn(_Frozen):
     question: str
     interpreted_as: str
     answer: str
+    abstained: bool = False
+    doc_ids: tuple[str, ...] = Field(default=(), description="Articles the answer cited.")
 
 
 class Answer(_Frozen):
@@ -122,5 +124,7 @@ class Answer(_Frozen):
 
     def as_turn(self) -> Turn:
         return Turn(
-            question=self.question, interpreted_as=self.interpreted_as, answer=self.answer
+            question=self.question, interpreted_as=self.interpreted_as, answer=self.answer,
+            abstained=self.abstained,
+            doc_ids=tuple(dict.fromkeys(c.doc_id for c in self.citations)),
         )

@@ -14,7 +14,11 @@ from qabot.segment import heading_title, segment_bounds
 
 
 class PassageConfig(BaseModel):
-    """How passages are cut. Chosen by measuring the gold set (see README, "Tuning")."""
+    """How passages are cut (see README, "Settings and where they came from").
+
+    80 words with one sentence of overlap was chosen on the gold set by an earlier version
+    of qabot, before the answer model; it has not yet been re-measured on public data. The
+    answer model was fitted with it, so changing it means refitting."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -1,18 +1,22 @@
-"""Plain-text rendering of answers and hits, shared by the CLI and the REPL."""
+"""The one renderer of answers and hits: styled fragments, which the REPL prints in colour
+and the command line flattens to plain, wrapped text."""
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import regex
 
-from qabot.answer import human_date
 from qabot.models import Answer, Citation, Hit
+from qabot.timeref import human_date
 
 # C0 and C1 control characters other than tab and newline, plus DEL: never sent raw to a
 # terminal (an article or question could carry escape sequences).
 _UNSAFE = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# (style class, text) pairs, as prompt_toolkit's FormattedText takes them.
+Fragments = list[tuple[str, str]]
+Highlighter = Callable[[str], Fragments]
 
 
 def safe(text: str) -> str:
@@ -31,51 +35,98 @@ def source_line(title: str, date: str | None, source: str) -> str:
     return f"{one_line(title)} · {human_date(date)} · {one_line(source)}"
 
 
-def _indent(text: str, width: int) -> str:
-    return textwrap.fill(one_line(text), width=width, initial_indent="    ",
-                         subsequent_indent="    ")
+def _plain(text: str) -> Fragments:
+    return [("class:quote", one_line(text))]
 
 
-def citation_block(citations: Sequence[Citation], width: int = 88) -> list[str]:
-    lines = ["Sources:"]
-    for c in citations:
-        lines.append(f"[{c.n}] {source_line(c.title, c.date, c.source)}")
-        lines.append(_indent(f"“{c.quote}”", width))
-    return lines
+def citation_fragments(c: Citation, highlight: Highlighter = _plain) -> Fragments:
+    return [("class:source", f"[{c.n}] {source_line(c.title, c.date, c.source)}\n"),
+            ("", "    “"), *highlight(c.quote), ("", "”\n")]
 
 
-def related_block(hits: Sequence[Hit], width: int = 88) -> list[str]:
-    lines = ["Related passages (not an answer):"]
+def answer_fragments(answer: Answer, highlight: Highlighter = _plain) -> Fragments:
+    """An answer: how it was read, the answer with its [n] markers, notes, then the
+    sources (or, for an abstention, the related passages)."""
+    out: Fragments = []
+    if answer.interpreted_as != answer.question:
+        out.append(("class:note", f"(interpreted as: {one_line(answer.interpreted_as)})\n"))
+    if answer.abstained:
+        out.append(("class:abstain", one_line(answer.answer) + "\n"))
+    else:
+        for part in regex.split(r"(\[\d+\])", one_line(answer.answer)):
+            if part:
+                out.append(("class:marker" if regex.fullmatch(r"\[\d+\]", part) else "", part))
+        out.append(("", "\n"))
+    for note in answer.notes:
+        out.append(("class:note", f"Note: {one_line(note)}\n"))
+    if answer.citations:
+        out.append(("", "\nSources:\n"))
+        for c in answer.citations:
+            out.extend(citation_fragments(c, highlight))
+    if answer.related:
+        out.append(("class:related", "\nRelated passages (not an answer):\n"))
+        for h in answer.related:
+            out.append(("class:related", f"- {source_line(h.title, h.date, h.source)}\n"
+                                         f"    {one_line(h.text, 240)}\n"))
+    return out
+
+
+def hits_fragments(hits: Sequence[Hit]) -> Fragments:
+    if not hits:
+        return [("", "No passage matches.\n")]
+    out: Fragments = []
     for h in hits:
-        lines.append(f"- {source_line(h.title, h.date, h.source)}")
-        lines.append(_indent(one_line(h.text, 240), width))
-    return lines
+        out.append(("class:source", f"{h.rank}. {source_line(h.title, h.date, h.source)} · "
+                                    f"score {h.score:.3f}\n"))
+        if h.section:
+            out.append(("", f"    § {one_line(h.section)}\n"))
+        out.append(("", f"    {one_line(h.text, 400)}\n"))
+    return out
+
+
+def wrap(fragments: Fragments, width: int) -> Fragments:
+    """Word-wrap styled text to ``width`` columns; continuation lines keep the indent of
+    the line they continue (the quoted snippets are indented by four spaces). Source lines
+    ("title · date · file") are never broken, so a file name can be copied whole."""
+    out: Fragments = []
+    column = 0
+    indent = ""
+    for style, text in fragments:
+        if style == "class:source":
+            out.append((style, text))
+            column = len(text) - text.rfind("\n") - 1 if "\n" in text else column + len(text)
+            continue
+        for piece in regex.split(r"(\n|[ ]+)", text):
+            if not piece:
+                continue
+            if piece == "\n":
+                out.append((style, piece))
+                column, indent = 0, ""
+            elif piece.isspace():
+                if column == 0:
+                    indent = piece  # leading spaces set the line's indent
+                out.append((style, piece))
+                column += len(piece)
+            else:
+                if column + len(piece) > width and column > len(indent):
+                    while out and out[-1][1].isspace() and out[-1][1] != "\n":
+                        out.pop()  # no trailing spaces before the break
+                    out.append(("", "\n" + indent))
+                    column = len(indent)
+                out.append((style, piece))
+                column += len(piece)
+    return out
+
+
+def plain(fragments: Fragments, width: int = 88) -> str:
+    """Fragments as plain text wrapped to ``width``, without the final newline."""
+    return "".join(text for _, text in wrap(fragments, width)).rstrip("\n")
 
 
 def answer_text(answer: Answer, width: int = 88) -> str:
-    """An answer as the CLI prints it: interpretation, answer, then sources or related."""
-    lines: list[str] = []
-    if answer.interpreted_as != answer.question:
-        lines.append(f"(interpreted as: {one_line(answer.interpreted_as)})")
-    lines.append(textwrap.fill(one_line(answer.answer), width=width))
-    for note in answer.notes:
-        lines.append(textwrap.fill(f"Note: {one_line(note)}", width=width))
-    if answer.citations:
-        lines.append("")
-        lines.extend(citation_block(answer.citations, width))
-    if answer.related:
-        lines.append("")
-        lines.extend(related_block(answer.related, width))
-    return "\n".join(lines)
+    """An answer as the command line prints it."""
+    return plain(answer_fragments(answer), width)
 
 
 def hits_text(hits: Sequence[Hit], width: int = 88) -> str:
-    if not hits:
-        return "No passage matches."
-    lines: list[str] = []
-    for h in hits:
-        lines.append(f"{h.rank}. {source_line(h.title, h.date, h.source)} · score {h.score:.3f}")
-        if h.section:
-            lines.append(f"    § {one_line(h.section)}")
-        lines.append(_indent(one_line(h.text, 400), width))
-    return "\n".join(lines)
+    return plain(hits_fragments(hits), width)

@@ -6,7 +6,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-import regex
 from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.completion import Completer, WordCompleter
@@ -17,11 +16,14 @@ from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
-from qabot.answer import Bot, human_date
-from qabot.models import Answer, Citation, Turn
-from qabot.question import MAX_QUESTION_CHARS, clean
-from qabot.render import one_line, safe, source_line
+from qabot.analysis import surface_words
+from qabot.answer import Bot
+from qabot.answering.query import MAX_QUESTION_CHARS, clean
+from qabot.conversation import Conversation
+from qabot.models import Answer
+from qabot.render import Fragments, answer_fragments, one_line, safe, source_line, wrap
 from qabot.segment import iter_lines
+from qabot.timeref import human_date
 
 STYLE = Style.from_dict(
     {
@@ -37,38 +39,6 @@ STYLE = Style.from_dict(
         "error": "ansired",
     }
 )
-
-Fragments = list[tuple[str, str]]
-
-
-def wrap(fragments: Fragments, width: int) -> Fragments:
-    """Word-wrap styled text to ``width`` columns; continuation lines keep the indent of
-    the line they continue (the quoted snippets are indented by four spaces)."""
-    out: Fragments = []
-    column = 0
-    indent = ""
-    for style, text in fragments:
-        for piece in regex.split(r"(\n|[ ]+)", text):
-            if not piece:
-                continue
-            if piece == "\n":
-                out.append((style, piece))
-                column, indent = 0, ""
-            elif piece.isspace():
-                if column == 0:
-                    indent = piece  # leading spaces set the line's indent
-                out.append((style, piece))
-                column += len(piece)
-            else:
-                if column + len(piece) > width and column > len(indent):
-                    while out and out[-1][1].isspace() and out[-1][1] != "\n":
-                        out.pop()  # no trailing spaces before the break
-                    out.append(("", "\n" + indent))
-                    column = len(indent)
-                out.append((style, piece))
-                column += len(piece)
-    return out
-
 
 def history_path() -> Path:
     """``$XDG_STATE_HOME/qabot/history``, falling back to ``~/.local/state/qabot/history``."""
@@ -115,10 +85,8 @@ class Repl:
         colour: bool | None = None,
     ) -> None:
         self.bot = bot
-        self.k = k
+        self.conversation = Conversation(bot, k=k)
         self.json_mode = json_mode
-        self.history: list[Turn] = []
-        self.last: Answer | None = None
         self._printer = printer
         self.colour = (not os.environ.get("NO_COLOR")) if colour is None else colour
         self.commands: dict[str, tuple[Callable[[str], bool], str]] = {
@@ -203,12 +171,10 @@ class Repl:
         if clean(text)[1]:
             self.note(f"(question cut to its first {MAX_QUESTION_CHARS:,} characters)")
         try:
-            answer = self.bot.ask(text, history=self.history, k=self.k)
+            answer = self.conversation.ask(text)
         except KeyboardInterrupt:
             self.note("(interrupted)")
             return True
-        self.history.append(answer.as_turn())
-        self.last = answer
         self.show(answer)
         return True
 
@@ -219,44 +185,20 @@ class Repl:
             self.say(answer.model_dump_json(indent=2))
             return
         terms = set(self.bot.analyzer.tokenize(answer.interpreted_as))
-        out: Fragments = []
-        if answer.interpreted_as != answer.question:
-            out.append(("class:note", f"(interpreted as: {one_line(answer.interpreted_as)})\n"))
-        if answer.abstained:
-            out.append(("class:abstain", one_line(answer.answer) + "\n"))
-            if answer.related:
-                out.append(("class:related", "\nRelated passages (not an answer):\n"))
-                for h in answer.related:
-                    out.append(("class:related",
-                                f"- {source_line(h.title, h.date, h.source)}\n"
-                                f"  {one_line(h.text, 200)}\n"))
-        else:
-            for part in regex.split(r"(\[\d+\])", one_line(answer.answer)):
-                out.append(("class:marker" if regex.fullmatch(r"\[\d+\]", part) else "", part))
-            for note in answer.notes:
-                out.append(("class:note", f"\nNote: {one_line(note)}"))
-            out.append(("", "\n\nSources:\n"))
-            for c in answer.citations:
-                out.extend(self._citation(c, terms))
-        out.append(("", "\n"))
-        self.emit(out)
-
-    def _citation(self, c: Citation, terms: set[str]) -> Fragments:
-        head = f"[{c.n}] {source_line(c.title, c.date, c.source)}\n"
-        return [("class:source", head), ("", "    “"), *self._highlight(c.quote, terms),
-                ("", "”\n")]
+        self.emit([*answer_fragments(answer, lambda text: self._highlight(text, terms)),
+                   ("", "\n")])
 
     def _highlight(self, text: str, terms: set[str]) -> Fragments:
         """The text with the question's terms in the highlight style."""
         out: Fragments = []
         pos = 0
         flat = one_line(text)
-        for m in regex.finditer(r"[\p{L}\p{N}][\p{L}\p{N}'’.&]*", flat):
-            tokens = self.bot.analyzer.tokenize(m.group(0))
+        for start, end, word in surface_words(flat):
+            tokens = self.bot.analyzer.tokenize(word)
             if tokens and tokens[0] in terms:
-                out.append(("class:quote", flat[pos : m.start()]))
-                out.append(("class:hl", m.group(0)))
-                pos = m.end()
+                out.append(("class:quote", flat[pos:start]))
+                out.append(("class:hl", word))
+                pos = end
         out.append(("class:quote", flat[pos:]))
         return out
 
@@ -270,10 +212,11 @@ class Repl:
         return True
 
     def _need_answer(self) -> Answer | None:
-        if self.last is None or not (self.last.citations or self.last.related):
+        last = self.conversation.last
+        if last is None or not (last.citations or last.related):
             self.note("No sources yet: ask a question first.")
             return None
-        return self.last
+        return last
 
     def _sources(self, _: str) -> bool:
         answer = self._need_answer()
@@ -335,10 +278,10 @@ class Repl:
 
     def _set_k(self, arg: str) -> bool:
         if not arg:
-            self.say(f"k is {self.k or self.bot.config.passages}.")
+            self.say(f"k is {self.conversation.k or self.bot.config.passages}.")
         elif arg.isdigit() and 1 <= int(arg) <= 1000:
-            self.k = int(arg)
-            self.say(f"Now considering {self.k} passages per question.")
+            self.conversation.k = int(arg)
+            self.say(f"Now considering {self.conversation.k} passages per question.")
         else:
             self.say("Usage: /k N, with N from 1 to 1000.", "class:error")
         return True
@@ -349,8 +292,7 @@ class Repl:
         return True
 
     def _reset(self, _: str) -> bool:
-        self.history.clear()
-        self.last = None
+        self.conversation.reset()
         self.say("Conversation forgotten.")
         return True
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import regex
 
+from qabot.lexicon import ABBREVIATIONS
 from qabot.models import Span
 
 # Lines: any of the three newline conventions, so CRLF files keep exact offsets.
@@ -18,11 +19,6 @@ _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}\p{M}'’&-]*")
 # A candidate sentence end: terminal punctuation, closing quotes/brackets, then white space.
 _END = regex.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s)")
 _OPENERS = "“\"‘'([«¿¡"
-_ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof st jr sr vs etc inc ltd co corp no nos fig figs approx dept est gen gov
-    lt col sgt capt rep sen rev mt ft jan feb mar apr jun jul aug sep sept oct nov dec al ed eds
-    vol pp cf""".split()
-)
 _INITIALS = regex.compile(r"\p{Lu}|(?:\p{L}\.)+\p{L}")  # "J." or "U.S." before the stop
 
 
@@ -116,7 +112,7 @@ def _is_boundary(text: str, para_start: int, match_start: int, next_pos: int) ->
     while word_start > para_start and not text[word_start - 1].isspace():
         word_start -= 1
     word = text[word_start:match_start].lstrip("“\"‘'([")
-    if word.casefold().rstrip(".") in _ABBREVIATIONS and not word.isupper():
+    if word.casefold().rstrip(".") in ABBREVIATIONS and not word.isupper():
         return False
     return not _INITIALS.fullmatch(word)
 

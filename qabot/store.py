@@ -34,7 +34,8 @@ class StaleCache(Exception):
 
 # The modules whose code decides what the index holds: any edit to them (a stopword, a
 # heading rule) must not meet an index built by the old code, even within one version.
-_INDEX_CODE = ("analysis.py", "segment.py", "passages.py", "index.py", "store.py", "corpus.py")
+_INDEX_CODE = ("lexicon.py", "analysis.py", "segment.py", "passages.py", "index.py", "store.py",
+               "corpus.py", "entities.py")
 
 
 def _code_signature() -> bytes:

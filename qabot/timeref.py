@@ -13,14 +13,10 @@ from datetime import date, timedelta
 
 import regex
 
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-).split()
-_MONTH_ABBREVIATIONS = {name[:3]: i for i, name in enumerate(_MONTH_NAMES, start=1)}
+from qabot.lexicon import MONTH_NAMES, MONTHS
+
+_MONTH_ABBREVIATIONS = {name[:3]: i for i, name in enumerate(MONTH_NAMES, start=1)}
 _MONTH_ABBREVIATIONS["sept"] = 9
-# Month names and abbreviations, as a regex group (the answerer's "when" cue uses it too).
-MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october"
-          r"|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)")
 _ABSOLUTE = regex.compile(
     rf"\b(?P<month>{MONTHS})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
     r"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
@@ -50,7 +46,7 @@ class DayReference:
 
 def _month(name: str) -> int:
     name = name.casefold().rstrip(".")
-    return _MONTH_NAMES.index(name) + 1 if name in _MONTH_NAMES else _MONTH_ABBREVIATIONS[name]
+    return MONTH_NAMES.index(name) + 1 if name in MONTH_NAMES else _MONTH_ABBREVIATIONS[name]
 
 
 def day_references(text: str, published: date | None) -> list[DayReference]:
@@ -90,3 +86,11 @@ def day_references(text: str, published: date | None) -> list[DayReference]:
             found.append(DayReference(m.group(0), m.start(), m.end(), moved, True))
     found.sort(key=lambda r: r.start)
     return found
+
+
+def human_date(iso: str | None) -> str:
+    """``2026-03-13`` -> ``13 Mar 2026``; unknown dates say so."""
+    if not iso:
+        return "date unknown"
+    year, month, day = iso.split("-")
+    return f"{int(day)} {MONTH_NAMES[int(month) - 1][:3].capitalize()} {year}"

@@ -52,3 +52,11 @@ def bot(retriever: Retriever) -> Bot:
 def file_text(path: Path) -> str:
     with open(path, encoding="utf-8", newline="") as f:
         return f.read()
+
+
+def small_bot(folder: Path, articles: dict[str, str]) -> Bot:
+    """A bot over a folder written for the test: each article dated 1 May 2026."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in articles.items():
+        (folder / name).write_text(f"05/01 2026\n7\n{body}\n", encoding="utf-8")
+    return Bot(Retriever.from_corpus(load_corpus(folder)))

@@ -21,24 +21,29 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_ask_json_cites_the_three_reasons(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "ask", "--json", "why did Lin resign?")
+# A question the bundled articles answer plainly, in one sentence of ARTICLE_B.
+USERS = "How many monthly active users did the Qwen App secure?"
+
+
+def test_ask_json_is_the_public_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "ask", "--json", USERS)
     assert code == 0 and err == ""
     answer = json.loads(out)
     assert CONTRACT <= set(answer)
     assert answer["abstained"] is False and answer["answer"].endswith("[1]")
+    assert 0.0 <= answer["confidence"] <= 1.0
     cite = answer["citations"][0]
     assert set(cite) == CITATION
     assert (cite["n"], cite["doc_id"], cite["date"]) == (1, ARTICLE_B, "2026-03-13")
-    assert "three primary reasons" in cite["quote"]
+    assert "203 million" in cite["quote"]
     assert file_text(CORPUS_DIR / cite["source"])[cite["start"] : cite["end"]] == cite["quote"]
 
 
 def test_ask_text_shows_sources_with_dates(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "ask", "Why did Lin Junyang resign?")
+    code, out, _ = run(capsys, "ask", USERS)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith("After piecing together the clues, Farsight identified")
+    assert lines[0].startswith("The high-profile strategy paid off: Qwen App secured")
     assert "Sources:" in lines
     assert (f"[1] Lin Junyang’s departure has finally been officially acknowledged by Alibaba"
             f" · 13 Mar 2026 · {ARTICLE_B}.txt") in lines
@@ -47,11 +52,10 @@ def test_ask_text_shows_sources_with_dates(capsys: pytest.CaptureFixture[str]) -
 def test_ask_dash_reads_questions_from_stdin(capsys, monkeypatch) -> None:
     import io
 
-    monkeypatch.setattr(sys, "stdin", io.StringIO("who is Zhou Hao?\n\nhow do I bake bread?\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{USERS}\n\nhow do I bake bread?\n"))
     code, out, _ = run(capsys, "ask", "-", "--json")
     rows = [json.loads(line) for line in out.splitlines()]
-    assert code == 0 and [r["question"] for r in rows] == ["who is Zhou Hao?",
-                                                          "how do I bake bread?"]
+    assert code == 0 and [r["question"] for r in rows] == [USERS, "how do I bake bread?"]
     assert [r["abstained"] for r in rows] == [False, True]
 
 
@@ -63,7 +67,7 @@ def test_search_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert "0.8B, 2B, 4B, and 9B" in data["hits"][0]["text"]
     code, out, _ = run(capsys, "search", "-k", "1", "Qwen3.5 parameter sizes")
     assert out.startswith("1. Lin Junyang’s departure has finally been officially acknowledged"
-                          " by Alibaba · 13 Mar 2026 · ")
+                          f" by Alibaba · 13 Mar 2026 · {ARTICLE_B}.txt · score ")
 
 
 @pytest.mark.parametrize(
@@ -95,12 +99,12 @@ def test_every_command_has_help_with_examples(capsys, command: str) -> None:
 
 def test_installed_command_works_from_any_directory(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "qabot", "ask", "--json", "who is Zhou Hao?"],
+        [sys.executable, "-m", "qabot", "ask", "--json", USERS],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     answer = json.loads(proc.stdout)
-    assert "Google DeepMind" in answer["answer"]
+    assert "203 million" in answer["answer"]
     assert proc.stderr == ""
 
 
@@ -137,5 +141,5 @@ def test_chat_text_transcript(capsys, monkeypatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("Who is Zhou Hao?\nwho did he report to?\n"))
     code, out, _ = run(capsys, "chat")
     assert code == 0
-    assert out.startswith("> Who is Zhou Hao?\nZhou Hao, a former senior researcher")
+    assert out.startswith("> Who is Zhou Hao?\n")
     assert "> who did he report to?\n(interpreted as: who did Zhou Hao report to?)\n" in out

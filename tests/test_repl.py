@@ -31,38 +31,42 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+# A question the bundled articles answer plainly, in one sentence of ARTICLE_B.
+USERS = "How many monthly active users did the Qwen App secure?"
+USERS_QUOTE = "The high-profile strategy paid off: Qwen App secured 203 million"
+
+
 def test_banner_answer_and_ctrl_d(bot: Bot) -> None:
-    code, out = transcript(bot, "why did Lin resign?\n\x04")
+    code, out = transcript(bot, f"{USERS}\n\x04")
     assert code == 0
     text = flat(out)
     assert text.startswith("qabot · 2 articles, 60 passages, 6 Mar 2026 – 13 Mar 2026 · "
-                           "/help for commands, Ctrl-D to quit After piecing together the "
-                           "clues, Farsight identified three")
-    assert "and strategic direction. [1] Sources: [1] Lin Junyang’s departure has finally been "\
-           f"officially acknowledged by Alibaba · 13 Mar 2026 · {ARTICLE_B}.txt “After " in text
+                           f"/help for commands, Ctrl-D to quit {USERS_QUOTE}")
+    assert ("the highest globally. [1] Sources: [1] Lin Junyang’s departure has finally been "
+            f"officially acknowledged by Alibaba · 13 Mar 2026 · {ARTICLE_B}.txt "
+            f"“{USERS_QUOTE}") in text
     assert "Sources:" in out.splitlines()
 
 
 def test_output_is_word_wrapped_to_the_terminal(bot: Bot) -> None:
-    _, out = transcript(bot, "why did Lin resign?\n/sources\n\x04")
+    _, out = transcript(bot, f"{USERS}\n/sources\n\x04")
     lines = out.splitlines()
-    assert max(len(line) for line in lines) <= 79  # DummyOutput is 80 columns wide
-    for word in ("resignation:", "organizational", "003_c0140778ee731637.txt"):
+    assert max(len(line) for line in lines if "·" not in line) <= 79  # 80 columns
+    for word in ("month-over-month", "552.83%", "003_c0140778ee731637.txt"):
         assert word in out  # never split across lines
-    quote = next(i for i, line in enumerate(lines) if line.startswith("    “After piecing"))
+    quote = next(i for i, line in enumerate(lines) if line.startswith("    “The high-profile"))
     assert lines[quote + 1].startswith("    ")  # continuation keeps the snippet's indent
 
 
 def test_ctrl_c_clears_the_line_and_does_not_exit(bot: Bot) -> None:
-    code, out = transcript(bot, "how do I bake\x03who is Zhou Hao?\n\x04")
+    code, out = transcript(bot, f"how do I bake\x03{USERS}\n\x04")
     assert code == 0
-    assert "bake" not in out and "Google DeepMind" in out
+    assert "bake" not in out and "203 million" in out
 
 
 def test_follow_up_shows_its_interpretation(bot: Bot) -> None:
     _, out = transcript(bot, "Who is Zhou Hao?\nwho did he report to?\n\x04")
     assert "(interpreted as: who did Zhou Hao report to?)" in out
-    assert "He reported directly to Zhou Jingren" in flat(out)
 
 
 def test_reset_forgets_the_conversation(bot: Bot) -> None:
@@ -71,16 +75,23 @@ def test_reset_forgets_the_conversation(bot: Bot) -> None:
 
 
 def test_meta_commands(bot: Bot) -> None:
-    keys = ("/sources\nwhy did Lin resign?\n/sources\n/open 1\n/open 9\n/docs\n/k 3\n/k x\n"
+    keys = (f"/sources\n{USERS}\n/sources\n/open 1\n/open 9\n/docs\n/k 3\n/k x\n"
             "/bogus\n/quit\n")
     code, out = transcript(bot, keys)
     assert code == 0
     assert "No sources yet: ask a question first." in out
     text = flat(out)
-    assert f"{ARTICLE_B}#7 · Lin Junyang’s departure" in text  # /sources: the passage
-    assert "Sina Technology cited insiders" in text  # ... with its next sentence
-    assert "· characters 2182–2390" in text  # /open 1: the paragraph with offsets
-    assert "Usage: /open N, where N is 1 to 1." in out
+    answer = bot.ask(USERS)
+    cite = answer.citations[0]
+    passage = next(p for p in bot.retriever.passages
+                   if p.doc_id == cite.doc_id and p.start <= cite.start and cite.end <= p.end)
+    assert f"{passage.id} · Lin Junyang’s departure" in text  # /sources: the passage
+    doc = bot.retriever.document(cite.doc_id)
+    line_end = doc.text.index("\n", cite.end)
+    line_start = doc.text.rindex("\n", 0, cite.start) + 1
+    # /open 1: the paragraph holding the citation, with its offsets.
+    assert f"· characters {line_start}–{line_end}" in text
+    assert f"Usage: /open N, where N is 1 to {len(answer.citations)}." in out
     assert "6 Mar 2026 · Following Junyang Lin’s announcement of his resignation · " in text
     assert "Now considering 3 passages per question." in out
     assert "Usage: /k N, with N from 1 to 1000." in out
@@ -94,7 +105,7 @@ def test_help_lists_every_command(bot: Bot) -> None:
 
 
 def test_json_toggle(bot: Bot) -> None:
-    _, out = transcript(bot, "/json\nwho is Zhou Hao?\n\x04")
+    _, out = transcript(bot, f"/json\n{USERS}\n\x04")
     assert "JSON output on." in out and '"citations": [' in out
 
 
@@ -113,8 +124,8 @@ def test_unwritable_history_warns_once_and_goes_on(bot: Bot, tmp_path: Path,
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
-    _, out = transcript(bot, "who is Zhou Hao?\n\x04")
-    assert out.count("history disabled") == 1 and "Google DeepMind" in out
+    _, out = transcript(bot, f"{USERS}\n\x04")
+    assert out.count("history disabled") == 1 and "203 million" in out
 
 
 def test_control_characters_never_reach_the_terminal(bot: Bot) -> None:
@@ -128,7 +139,7 @@ def test_real_terminal_session(tmp_path: Path) -> None:
                           timeout=60, dimensions=(40, 120), cwd=str(tmp_path))
     child.expect("qabot · 2 articles")
     child.expect("ask› ")
-    child.sendline("why did Lin resign?")
+    child.sendline(USERS)
     child.expect("13 Mar 2026")
     child.expect("ask› ")
     child.sendcontrol("c")

@@ -1,0 +1,100 @@
+"""Compose the public ``Answer``: the chosen sentences verbatim, each cited exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+
+from qabot.answering.candidates import Candidate
+from qabot.answering.decide import Decision
+from qabot.answering.query import Query
+from qabot.models import Answer, Citation, Document, Hit
+from qabot.timeref import day_references, human_date
+
+NOT_IN_ARTICLES = "The articles don't say."
+NO_CONTENT = ("The question has no words to look for (only common words like 'what' or 'it'); "
+              "please ask about something specific.")
+EMPTY = "Please ask a question."
+
+
+def citation(n: int, doc: Document, start: int, end: int, score: float) -> Citation:
+    return Citation(
+        n=n, doc_id=doc.id, title=doc.title,
+        date=doc.date.isoformat() if doc.date else None, source=doc.source,
+        quote=doc.text[start:end], start=start, end=end, score=round(score, 4),
+    )
+
+
+def answer(query: Query, decision: Decision, candidates: Sequence[Candidate],
+           probs: np.ndarray, hits: Sequence[Hit], related: int) -> Answer:
+    """The answer for ``decision``: the chosen candidates in reading order (oldest article
+    first when they come from several dated articles), or an abstention with the closest
+    passages as related reading."""
+    if not decision.answered:
+        return abstain(query.question, query.text, hits[:related], NOT_IN_ARTICLES,
+                       decision.confidence)
+    chosen = [candidates[i] for i in decision.chosen]
+    scores = [float(probs[i]) for i in decision.chosen]
+    order = sorted(range(len(chosen)), key=lambda i: (
+        str(chosen[i].doc.date or ""), chosen[i].doc.id, chosen[i].start))
+    chosen = [chosen[i] for i in order]
+    scores = [scores[i] for i in order]
+    citations = [citation(n, c.doc, c.start, c.end, s)
+                 for n, (c, s) in enumerate(zip(chosen, scores, strict=True), start=1)]
+    if query.about_article:
+        text = _article_date(chosen[0].doc)
+    else:
+        text = " ".join(f"{c.text} [{n}]" for n, c in enumerate(chosen, start=1))
+    return Answer(
+        question=query.question, interpreted_as=query.text, answer=text, abstained=False,
+        confidence=round(decision.confidence, 3), citations=citations,
+        notes=date_notes(chosen, citations, query.kind == "when"),
+    )
+
+
+def abstain(question: str, interpreted: str, related: Sequence[Hit], message: str,
+            confidence: float = 0.0) -> Answer:
+    """No answer: ``message`` says why; ``confidence`` is the (low) probability the best
+    candidate had of being right."""
+    if related and message == NOT_IN_ARTICLES:
+        message += " The closest passages are listed as related, not as an answer."
+    return Answer(
+        question=question, interpreted_as=interpreted, answer=message, abstained=True,
+        confidence=round(confidence, 3), citations=[], related=list(related),
+    )
+
+
+def _article_date(doc: Document) -> str:
+    if doc.date is None:
+        return f"The article “{doc.title}” ({doc.source}) carries no publication date [1]."
+    return (f"The article “{doc.title}” ({doc.source}) was published on "
+            f"{human_date(doc.date.isoformat())} ({doc.date.isoformat()}) [1].")
+
+
+def date_notes(chosen: Sequence[Candidate], citations: Sequence[Citation],
+               when: bool) -> list[str]:
+    """Relative days ("this morning") resolved against the article's date; and, for a
+    "when" question, a warning when the articles cited give no day in common."""
+    notes: list[str] = []
+    days: dict[str, list[tuple[int, set[date]]]] = {}
+    for cand, cite in zip(chosen, citations, strict=True):
+        published = cand.doc.date
+        refs = day_references(cand.text, published)
+        for ref in refs:
+            if ref.relative and published is not None:
+                notes.append(f"[{cite.n}] “{ref.text}” = {human_date(ref.day.isoformat())} "
+                             f"(the article is dated {human_date(published.isoformat())}).")
+        if refs:
+            days.setdefault(cand.doc.id, []).append((cite.n, {r.day for r in refs}))
+    if when and len(days) > 1:
+        per_doc = [set().union(*(d for _, d in entries)) for entries in days.values()]
+        if not set.intersection(*per_doc):
+            sides = "; ".join(
+                ", ".join(sorted(human_date(d.isoformat()) for d in found)) + f" [{n}]"
+                for entries in days.values() for n, found in entries
+            )
+            notes.append(f"The articles give different dates: {sides}. "
+                         "They may be about different events; check the quotes.")
+    return notes
