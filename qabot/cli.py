@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "and time.")
     idx.add_argument("--corpus", metavar="PATH", help="corpus (default: bundled articles)")
     idx.add_argument("--rebuild", action="store_true", help="ignore an existing cache file")
+    idx.add_argument("--warnings", action="store_true",
+                     help=f"list every warning about the corpus's files (else the first "
+                     f"{WARNINGS_SHOWN})")
     return parser
 
 
@@ -159,9 +162,22 @@ def make_bot(corpus: str | None) -> Bot:
     from qabot.retriever import Retriever
 
     loaded = load_corpus(corpus)
-    for warning in loaded.warnings:
+    retriever = Retriever.from_corpus(loaded, cache=True, notice=_notice)
+    if not retriever.from_cache:  # a warm cache has said them before; `qabot index` shows them
+        _warn_grouped(loaded.warnings)
+    return Bot(retriever)
+
+
+# At most this many warnings are printed one per line; the rest are counted.
+WARNINGS_SHOWN = 10
+
+
+def _warn_grouped(warnings: Sequence[str], limit: int | None = WARNINGS_SHOWN) -> None:
+    shown = warnings if limit is None else warnings[:limit]
+    for warning in shown:
         _warn(warning)
-    return Bot(Retriever.from_corpus(loaded, cache=True, notice=_notice))
+    if len(warnings) > len(shown):
+        _warn(f"and {len(warnings) - len(shown):,} more (qabot index --warnings lists all)")
 
 
 def _notice(message: str) -> None:
@@ -270,8 +286,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     loaded = load_corpus(args.corpus)
-    for warning in loaded.warnings:
-        _warn(warning)
+    _warn_grouped(loaded.warnings, None if args.warnings else WARNINGS_SHOWN)
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int) -> None:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import regex
+import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from qabot.errors import CorpusError
 from qabot.models import Corpus, Document
 from qabot.segment import heading_title, iter_lines, segment
+from qabot.timeref import DateError, parse_date
 
 TEXT_SUFFIXES = (".txt", ".md")
 _DATE_LINE = regex.compile(r"^\s*(\d{1,2})/(\d{1,2})\s+(\d{4})\s*$")
@@ -45,47 +50,145 @@ def derive_title(text: str, body_start: int, body_end: int) -> str:
     return title[: cut if cut > 20 else _TITLE_MAX].rstrip(" ,;:") + "…"
 
 
-def _parse_header(
-    text: str, name: str, warnings: list[str]
-) -> tuple[dt.date | None, int | None, int]:
-    """Read the optional ``MM/DD YYYY`` + integer header; return (date, ref, body offset)."""
-    lines = []
-    for line_start, line_end in iter_lines(text, 0, len(text)):
-        lines.append((line_start, line_end))
-        if len(lines) == 2:
-            break
-    if not lines:
-        return None, None, 0
-    start = 1 if text.startswith("\ufeff") else 0
-    first = text[max(start, lines[0][0]) : lines[0][1]]
-    second = text[lines[1][0] : lines[1][1]] if len(lines) > 1 else ""
+@dataclass
+class Header:
+    """What a file says about itself before its text: date, ``ref``, title, and where the
+    text begins."""
 
-    def after(line: tuple[int, int]) -> int:
-        end = line[1]
-        if text.startswith("\r\n", end):
-            return end + 2
-        return end + 1 if end < len(text) else end
+    body: int = 0
+    date: dt.date | None = None
+    ref: int | None = None
+    title: str | None = None
 
-    m = _DATE_LINE.match(first)
-    has_ref = bool(_REF_LINE.match(second))
-    if not m:
-        if has_ref and len(first.strip()) <= 40 and not regex.search(r"[.!?]\s*$", first):
-            warnings.append(
-                f"{name}:1: not a date {first.strip()!r} (expected MM/DD YYYY); date unknown"
-            )
-            return None, int(second), after(lines[1])
-        return None, None, start
-    date: dt.date | None
+
+_KEY_LINE = regex.compile(r"^\s*(title|date|published|author|by|source|url)\s*:\s*(\S.*?)\s*$",
+                          regex.IGNORECASE)
+_DATE_LIKE = regex.compile(r"^\s*(?:\d{1,2}/\d{1,2}[\s/]+\d{4}|\d{4}-\d{2}-\d{2}\S*)\s*$")
+_HEADLINE_MAX = 120  # characters: longer first lines are body text, not a headline
+
+
+def _line_no(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _front_matter(text: str, start: int, name: str, warnings: list[str]
+                  ) -> tuple[int, dict[str, object]]:
+    """(offset after the block, its fields) for YAML front matter at ``start``; (start, {})
+    when there is none. The block is metadata: it is never indexed."""
+    handler = YAMLHandler()
+    rest = text[start:]
+    if not rest.startswith("---") or not handler.detect(rest):
+        return start, {}
     try:
-        date = dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
-    except ValueError:
-        warnings.append(f"{name}:1: invalid date {first.strip()!r} (expected MM/DD YYYY)")
-        date = None
-    if has_ref:
-        return date, int(second), after(lines[1])
-    if len(lines) > 1:
-        warnings.append(f"{name}:2: expected a number after the date line; read as text")
-    return date, None, after(lines[0])
+        block, content = handler.split(rest)
+    except ValueError:  # an opening --- with no closing one: a rule, not front matter
+        return start, {}
+    offset = len(text) - len(content)
+    try:
+        fields = handler.load(block)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 1 + (mark.line + 1 if mark is not None else 0)
+        warnings.append(f"{name}:{line}: front matter is not valid YAML; its fields ignored")
+        return offset, {}
+    if not isinstance(fields, dict):
+        warnings.append(f"{name}:1: front matter is not a mapping of fields; ignored")
+        return offset, {}
+    return offset, {str(k).casefold(): v for k, v in fields.items()}
+
+
+def _date_field(value: object, where: str, warnings: list[str]) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return parse_date(str(value))
+    except DateError as exc:
+        warnings.append(f"{where}: {exc}; date unknown")
+        return None
+
+
+def parse_header(text: str, name: str, warnings: list[str]) -> Header:
+    """Read what comes before a file's text (README, "Corpus formats"): YAML front matter
+    (``title:``, ``date:``); a date line (the bundled ``MM/DD YYYY``, optionally followed
+    by an integer kept as ``ref``, or any form ``timeref.parse_date`` reads); ``Date:``,
+    ``Title:``, ``Author:`` ... lines; and a headline standing alone before such a date
+    line. A date that can't be read, or can be read two ways, is refused with a warning
+    naming the file and line; no date is ever guessed (never from the file's time)."""
+    header = Header(body=1 if text.startswith("\ufeff") else 0)
+    header.body, fields = _front_matter(text, header.body, name, warnings)
+    title = fields.get("title")
+    if isinstance(title, str) and title.strip():
+        header.title = " ".join(title.split())
+    if fields.get("date") is not None:
+        header.date = _date_field(fields["date"], f"{name}:1", warnings)
+
+    lines = list(itertools.islice(iter_lines(text, header.body, len(text)), 12))
+
+    def content(i: int) -> str:
+        return text[lines[i][0] : lines[i][1]].strip()
+
+    def after(i: int) -> int:
+        end = lines[i][1]
+        return end + (2 if text.startswith("\r\n", end) else 1 if end < len(text) else 0)
+
+    def next_filled(i: int) -> int | None:
+        return next((j for j in range(i, len(lines)) if content(j)), None)
+
+    def is_date_line(i: int) -> bool:
+        line = content(i)
+        return bool(_DATE_LIKE.match(line) or (len(line) <= 40 and _written_date(line)))
+
+    i = next_filled(0)
+    if i is None:
+        return header
+    # A headline standing alone, then a date line: the headline is the title.
+    first = content(i)
+    j = next_filled(i + 1)
+    if (j is not None and j > i + 1 and len(first) <= _HEADLINE_MAX
+            and not first.endswith((".", ":")) and (is_date_line(j) or _KEY_LINE.match(
+                content(j)))):
+        header.title = header.title or " ".join(first.split())
+        i = j
+    consumed = None
+    while i is not None and i < len(lines):
+        line = content(i)
+        where = f"{name}:{_line_no(text, lines[i][0])}"
+        key = _KEY_LINE.match(line)
+        if key and key.group(1).casefold() in ("date", "published"):
+            header.date = header.date or _date_field(key.group(2), where, warnings)
+        elif key and key.group(1).casefold() == "title":
+            header.title = header.title or " ".join(key.group(2).split())
+        elif key:
+            pass  # author, source, url: metadata, not text
+        elif is_date_line(i):
+            date = _date_field(line, where, warnings)
+            header.date = header.date or date
+            if i + 1 < len(lines) and _REF_LINE.match(content(i + 1)):
+                header.ref = int(content(i + 1))
+                i += 1
+        elif (consumed is None and i + 1 < len(lines) and _REF_LINE.match(content(i + 1))
+              and len(line) <= 40 and not regex.search(r"[.!?]\s*$", line)):
+            warnings.append(f"{where}: not a date {line!r} (expected a date such as "
+                            "2026-03-06 or 03/06 2026); date unknown")
+            header.ref = int(content(i + 1))
+            i += 1
+        else:
+            break
+        consumed = i
+        i = next_filled(i + 1)
+    if consumed is not None:
+        header.body = after(consumed)
+    return header
+
+
+def _written_date(line: str) -> bool:
+    try:
+        parse_date(line)
+    except DateError:
+        return False
+    return True
 
 
 def _body_bounds(text: str, start: int) -> tuple[int, int]:
@@ -120,18 +223,21 @@ def document_from_text(
     text: str, doc_id: str, source: str, warnings: list[str]
 ) -> Document | None:
     """Parse one article file's text; None (with a warning) when it has no body."""
-    date, ref, offset = _parse_header(text, source, warnings)
-    body_start, body_end = _body_bounds(text, offset)
+    header = parse_header(text, source, warnings)
+    body_start, body_end = _body_bounds(text, header.body)
     if body_start >= body_end:
-        what = "no text after the header" if offset else "empty file"
+        what = "no text after the header" if header.body else "empty file"
         warnings.append(f"{source}: {what}; skipped")
         return None
-    title = derive_title(text, body_start, body_end) or doc_id
+    # A title from the header is not part of the text, so it is indexed with it (titled);
+    # one derived from the text (a "# " heading, a headline, the first sentence) is not.
+    title = header.title or derive_title(text, body_start, body_end) or doc_id
     return Document(
         id=doc_id,
         title=title,
-        date=date,
-        ref=ref,
+        titled=header.title is not None,
+        date=header.date,
+        ref=header.ref,
         source=source,
         body_start=body_start,
         body_end=body_end,
@@ -152,15 +258,13 @@ def _load_folder(root: Path, warnings: list[str]) -> list[Document]:
         text = read_text_file(path, source, warnings)
         if text is None:
             continue
-        doc_id = path.stem
+        # The path below the root without its extension: the same name in two folders is
+        # two documents. Only "a.txt" beside "a.md" falls back to the name with extension.
+        doc_id = Path(source).with_suffix("").as_posix()
         if doc_id in seen:
-            unique = Path(source).with_suffix("").as_posix()
-            if unique in seen:
-                unique = source
-            warnings.append(
-                f"{source}: id {doc_id!r} already used by {seen[doc_id]}; using {unique!r}"
-            )
-            doc_id = unique
+            warnings.append(f"{source}: id {doc_id!r} already used by {seen[doc_id]}; "
+                            f"using {source!r}")
+            doc_id = source
         doc = document_from_text(text, doc_id, source, warnings)
         if doc is not None:
             seen[doc_id] = source
@@ -175,7 +279,9 @@ def _load_jsonl(path: Path, warnings: list[str]) -> list[Document]:
         raise CorpusError(warnings.pop())
     docs: list[Document] = []
     seen: set[str] = set()
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    # Records end at "\n" only: JSON strings may hold U+2028, form feeds and the like,
+    # which str.splitlines() would also split at.
+    for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{name}:{lineno}"
@@ -237,14 +343,22 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
     Unusable files are skipped with a one-line warning in ``Corpus.warnings``; a path
     that cannot be a corpus at all raises ``CorpusError``.
     """
+    if path is not None and not str(path).strip():
+        raise CorpusError("empty corpus path: give a folder, a .txt/.md file or a .jsonl file")
     root = default_corpus_path() if path is None else Path(path)
     warnings: list[str] = []
     if not root.exists():
         raise CorpusError(f"{root}: no such file or folder")
-    if root.is_file():
-        if root.suffix.lower() != ".jsonl":
-            raise CorpusError(f"{root}: expected a folder of .txt/.md files or a .jsonl file")
+    if root.is_file() and root.suffix.lower() == ".jsonl":
         docs = _load_jsonl(root, warnings)
+    elif root.is_file() and root.suffix.lower() in TEXT_SUFFIXES:
+        text = read_text_file(root, root.name, warnings)
+        doc = None if text is None else document_from_text(
+            text, root.stem, root.name, warnings)
+        docs = [doc] if doc is not None else []
+        root = root.parent  # sources are relative to the folder holding the file
+    elif root.is_file():
+        raise CorpusError(f"{root}: expected a folder, a .txt/.md file or a .jsonl file")
     elif root.is_dir():
         docs = _load_folder(root, warnings)
     else:

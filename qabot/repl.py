@@ -22,7 +22,7 @@ from qabot.answering.query import MAX_QUESTION_CHARS, clean
 from qabot.conversation import Conversation
 from qabot.models import Answer
 from qabot.render import Fragments, answer_fragments, one_line, safe, source_line, wrap
-from qabot.segment import iter_lines
+from qabot.segment import paragraphs
 from qabot.timeref import human_date
 
 STYLE = Style.from_dict(
@@ -252,7 +252,7 @@ class Repl:
         c = answer.citations[int(arg) - 1]
         doc = self.bot.retriever.document(c.doc_id)
         para = (c.start, c.end)
-        for a, b in iter_lines(doc.text, doc.body_start, doc.body_end):
+        for a, b, _ in paragraphs(doc.text, doc.body_start, doc.body_end):
             if a <= c.start < b + 1:
                 para = (a, max(b, c.end))
                 break

@@ -32,6 +32,7 @@ class Retriever:
         self._entities = entities
         self._docs = {doc.id: doc for doc in corpus.documents}
         self.cache_path: Path | None = None  # the index file this came from or went to
+        self.from_cache = False  # loaded from a saved index (the corpus was seen before)
         self._cache_key = ""
 
     @property
@@ -86,6 +87,7 @@ class Retriever:
                     cut, index = store.load(path, key, corpus)
                     loaded = cls(corpus, cut, index, analyzer)
                     loaded.cache_path, loaded._cache_key = path, key
+                    loaded.from_cache = True
                     return loaded
                 except store.StaleCache as exc:
                     say(f"index cache {path.name} is {exc}; rebuilding it")

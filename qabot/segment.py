@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterator
 
 import regex
@@ -139,20 +140,90 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def segment_bounds(text: str, start: int = 0, end: int | None = None
-                   ) -> list[tuple[int, int, bool]]:
-    """(start, end, is_heading) of the headings and sentences of ``text[start:end]``."""
-    end = len(text) if end is None else end
-    out: list[tuple[int, int, bool]] = []
+# Hard-wrapped text: a block of lines is read as wrapped paragraphs when its longest line
+# is at most WRAP_WIDTH characters and some line but the last stops short of
+# sentence-final punctuation or runs on into a lower-case word. Measured on 587 licence
+# files on this machine: 99.0% of their multi-line blocks read as wrapped, and the rest
+# end every line with a sentence, so they split the same either way; no block of the
+# bundled articles' text does (README, "Corpus formats"). 100 columns: the widest common
+# wrap (72-80 is usual).
+WRAP_WIDTH = 100
+_LINE_END_STOP = regex.compile(r"[.!?…][\"”’')\]]*$")
+_SETEXT = regex.compile(r"^(?:=+|-+)$")
+_ITEM = regex.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+\S")
+
+
+def blocks(text: str, start: int, end: int) -> Iterator[list[tuple[int, int]]]:
+    """Runs of non-blank lines (stripped bounds) of ``text[start:end]``: a blank line ends
+    a paragraph."""
+    block: list[tuple[int, int]] = []
     for line_start, line_end in iter_lines(text, start, end):
         s, e = _strip(text, line_start, line_end)
         if s == e:
-            continue
-        if is_heading(text[s:e]):
+            if block:
+                yield block
+            block = []
+        else:
+            block.append((s, e))
+    if block:
+        yield block
+
+
+def is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Whether a block's lines are one hard-wrapped paragraph rather than one paragraph
+    (or heading) per line."""
+    if len(lines) < 2 or max(e - s for s, e in lines) > WRAP_WIDTH:
+        return False
+    return any(not _LINE_END_STOP.search(text, s, e) or text[nxt].islower()
+               for (s, e), (nxt, _) in itertools.pairwise(lines))
+
+
+def _units(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, is_heading) of the paragraphs and headings of one block: in wrapped
+    text, the lines of a paragraph join, and only a Markdown heading ("# Title" or a line
+    underlined with = or -) or a list item starts a new one; otherwise each line is a
+    paragraph, or a heading when ``is_heading``."""
+    wrapped = is_wrapped(text, lines)
+    run: tuple[int, int] | None = None
+    i = 0
+    while i < len(lines):
+        s, e = lines[i]
+        line = text[s:e]
+        setext = i + 1 < len(lines) and bool(_SETEXT.match(text[slice(*lines[i + 1])]))
+        heading = setext or bool(_MD_HEADING.match(line))
+        if run is not None and (not wrapped or heading or _ITEM.match(line)):
+            yield run[0], run[1], False
+            run = None
+        if heading or (not wrapped and is_heading(line)):
+            yield s, e, True
+        elif run is None:
+            run = (s, e)
+        else:
+            run = (run[0], e)
+        i += 2 if setext else 1
+    if run is not None:
+        yield run[0], run[1], False
+
+
+def segment_bounds(text: str, start: int = 0, end: int | None = None
+                   ) -> list[tuple[int, int, bool]]:
+    """(start, end, is_heading) of the headings and sentences of ``text[start:end]``. A
+    sentence of wrapped text may cross line ends; offsets stay exact."""
+    out: list[tuple[int, int, bool]] = []
+    for s, e, heading in paragraphs(text, start, end):
+        if heading:
             out.append((s, e, True))
-            continue
-        out.extend((a, b, False) for a, b in split_sentences(text, s, e))
+        else:
+            out.extend((a, b, False) for a, b in split_sentences(text, s, e))
     return out
+
+
+def paragraphs(text: str, start: int = 0, end: int | None = None
+               ) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, is_heading) of the paragraphs and headings of ``text[start:end]``."""
+    end = len(text) if end is None else end
+    for lines in blocks(text, start, end):
+        yield from _units(text, lines)
 
 
 def segment(text: str, start: int = 0, end: int | None = None) -> list[Span]:

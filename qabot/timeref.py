@@ -9,7 +9,8 @@ week") are left alone, so nothing is resolved to a day the text does not give.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import regex
 
@@ -94,3 +95,57 @@ def human_date(iso: str | None) -> str:
         return "date unknown"
     year, month, day = iso.split("-")
     return f"{int(day)} {MONTH_NAMES[int(month) - 1][:3].capitalize()} {year}"
+
+
+class DateError(ValueError):
+    """A date header that is not a date, or could be read two ways."""
+
+
+_ISO_DATE = regex.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_NUMERIC = regex.compile(r"^(\d{1,2})/(\d{1,2})(\s+|/)(\d{4})$")
+_WRITTEN = regex.compile(rf"^(?:\p{{L}}+,?\s+)?(?:{_ABSOLUTE.pattern})"
+                         r"(?:,?\s+\d{1,2}:\d{2}.*)?$", regex.IGNORECASE)
+
+
+def parse_date(value: str) -> date:
+    """A publication date written in one of the forms qabot reads (README, "Corpus
+    formats"): ISO ``2026-03-06`` or an ISO date-time; the bundled ``MM/DD YYYY``;
+    ``13/03 2026`` when only one reading is a date; "March 6, 2026", "6 Mar 2026" (a
+    weekday before it and a time after it are allowed); RFC 2822 ("Fri, 06 Mar 2026
+    10:00:00 +0000"). Raises ``DateError`` naming the problem for anything else, and for
+    ``03/06/2026``, which is 3 June in most of the world and 6 March in the US."""
+    text = " ".join(value.split())
+    if _ISO_DATE.match(text):
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        except ValueError as exc:
+            raise DateError(f"invalid ISO date {text!r}") from exc
+    m = _NUMERIC.match(text)
+    if m:
+        first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(4))
+        if m.group(3).isspace():  # the bundled header: MM/DD YYYY, unless only DD/MM is one
+            month, day = (second, first) if first > 12 >= second else (first, second)
+        elif first > 12 >= second or first == second:
+            month, day = second, first
+        elif second > 12 >= first:
+            month, day = first, second
+        else:
+            raise DateError(f"ambiguous date {text!r} (day/month or month/day?); "
+                            "write it as YYYY-MM-DD")
+        try:
+            return date(year, month, day)
+        except ValueError as exc:
+            raise DateError(f"invalid date {text!r}") from exc
+    m = _WRITTEN.match(text)
+    if m and (m.group("year") or m.group("year2")):
+        try:
+            return date(int(m.group("year") or m.group("year2")),
+                        _month(m.group("month") or m.group("month2")),
+                        int(m.group("day") or m.group("day2")))
+        except ValueError as exc:
+            raise DateError(f"invalid date {text!r}") from exc
+    try:
+        return parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    raise DateError(f"not a date {text!r}")

@@ -52,7 +52,7 @@ def test_folder_is_searched_recursively_sorted_by_path(tmp_path: Path) -> None:
     (tmp_path / "ignored.csv").write_text("x,y", encoding="utf-8")
     corpus = load_corpus(tmp_path)
     assert [(d.id, d.source, d.date) for d in corpus.documents] == [
-        ("a", "a.txt", None), ("z", "b/z.md", None)
+        ("a", "a.txt", None), ("b/z", "b/z.md", None)
     ]
     assert corpus.documents[1].title == "A Heading"
 
@@ -93,11 +93,22 @@ def test_unusable_paths_raise_one_line_errors(tmp_path: Path, make, message: str
     assert "\n" not in str(info.value)
 
 
-def test_a_plain_file_is_not_a_corpus(tmp_path: Path) -> None:
+def test_a_single_text_file_is_a_corpus(tmp_path: Path) -> None:
     f = tmp_path / "a.txt"
-    f.write_text("hi", encoding="utf-8")
+    f.write_text("Hi there.", encoding="utf-8")
+    corpus = load_corpus(f)
+    (doc,) = corpus.documents
+    assert (doc.id, doc.source, corpus.root) == ("a", "a.txt", str(tmp_path))
+    other = tmp_path / "a.csv"
+    other.write_text("x", encoding="utf-8")
     with pytest.raises(CorpusError, match="expected a folder"):
-        load_corpus(f)
+        load_corpus(other)
+
+
+def test_an_empty_corpus_path_is_an_error_not_the_current_folder() -> None:
+    for path in ("", "  "):
+        with pytest.raises(CorpusError, match="empty corpus path"):
+            load_corpus(path)
 
 
 def test_bad_files_are_skipped_with_warnings(tmp_path: Path) -> None:
@@ -113,19 +124,22 @@ def test_bad_files_are_skipped_with_warnings(tmp_path: Path) -> None:
     assert corpus.get("baddate").date is None and corpus.get("baddate").body == "Body text."
     assert corpus.get("yesterday").body == "Body text."
     assert sorted(corpus.warnings) == [
-        "baddate.txt:1: invalid date '13/45 2026' (expected MM/DD YYYY)",
+        "baddate.txt:1: invalid date '13/45 2026'; date unknown",
         "bin.txt: binary file (NUL byte); skipped",
         "empty.txt: empty file; skipped",
         "header_only.txt: no text after the header; skipped",
         "latin1.txt:1: not UTF-8 (byte 0xe9); skipped",
-        "yesterday.txt:1: not a date 'yesterday' (expected MM/DD YYYY); date unknown",
+        "yesterday.txt:1: not a date 'yesterday' (expected a date such as 2026-03-06 or "
+        "03/06 2026); date unknown",
     ]
 
 
-def test_duplicate_ids_are_made_unique(tmp_path: Path) -> None:
+def test_ids_are_paths_so_the_same_name_in_two_folders_is_two_documents(
+        tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.txt").write_text("One.", encoding="utf-8")
+    (tmp_path / "a.md").write_text("Three.", encoding="utf-8")
     (tmp_path / "sub" / "a.txt").write_text("Two.", encoding="utf-8")
     corpus = load_corpus(tmp_path)
-    assert [d.id for d in corpus.documents] == ["a", "sub/a"]
-    assert corpus.warnings == ("sub/a.txt: id 'a' already used by a.txt; using 'sub/a'",)
+    assert [d.id for d in corpus.documents] == ["a", "a.txt", "sub/a"]
+    assert corpus.warnings == ("a.txt: id 'a' already used by a.md; using 'a.txt'",)
