@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -35,6 +37,51 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+# A temporary file this old was left by a process that was killed while saving.
+STALE_TEMP_SECONDS = 60
+
+
+def remove_stale_temp(folder: Path) -> int:
+    """Delete the ``atomic_write`` temporary files in ``folder`` older than
+    ``STALE_TEMP_SECONDS``; the number deleted."""
+    now = time.time()
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    if now - entry.stat().st_mtime > STALE_TEMP_SECONDS:
+                        os.unlink(entry.path)
+                        removed += 1
+    return removed
+
+
+def usage() -> list[tuple[str, int, int]]:
+    """What the cache holds: (kind, files, bytes) for each sub-folder and loose file."""
+    root = cache_dir()
+    rows: dict[str, list[int]] = {}
+    if root.is_dir():
+        for dirpath, _, names in os.walk(root):
+            kind = os.path.relpath(dirpath, root).split(os.sep)[0]
+            for name in names:
+                key = name if kind == "." else kind
+                with contextlib.suppress(OSError):
+                    size = os.stat(os.path.join(dirpath, name)).st_size
+                    row = rows.setdefault(key, [0, 0])
+                    row[0] += 1
+                    row[1] += size
+    return [(k, v[0], v[1]) for k, v in sorted(rows.items())]
+
+
+def clear() -> int:
+    """Delete everything in the cache folder; the bytes freed."""
+    freed = sum(size for _, _, size in usage())
+    root = cache_dir()
+    if root.is_dir():
+        shutil.rmtree(root, ignore_errors=True)
+    return freed
 
 
 class ZipfTable:

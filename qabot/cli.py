@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from qabot.errors import QabotError
 
@@ -47,6 +47,10 @@ EPILOGS = {
     "index": """examples:
   qabot index
   qabot index --corpus ~/news
+""",
+    "cache": """examples:
+  qabot cache          what the cache holds, and where
+  qabot cache clear    delete it all (it is rebuilt when needed)
 """,
 }
 
@@ -125,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     idx.add_argument("--warnings", action="store_true",
                      help=f"list every warning about the corpus's files (else the first "
                      f"{WARNINGS_SHOWN})")
+    cache = sub.add_parser("cache", help="show or clear the cache (indexes, parsed folders)",
+                           epilog=EPILOGS["cache"], formatter_class=fmt,
+                           description="What qabot keeps in $XDG_CACHE_HOME/qabot, or clear "
+                           "it. Everything there is rebuilt when needed.")
+    cache.add_argument("action", nargs="?", choices=("show", "clear"), default="show",
+                       help="show (default) or clear")
     return parser
 
 
@@ -162,12 +172,42 @@ def make_bot(corpus: str | None) -> Bot:
     from qabot.retriever import Retriever
 
     loaded = load_corpus(corpus)
-    retriever = Retriever.from_corpus(loaded, cache=True, notice=_notice)
+    with _Progress("indexing") as progress:
+        retriever = Retriever.from_corpus(loaded, cache=True, notice=_notice,
+                                          progress=progress)
     if not retriever.from_cache:  # a warm cache has said them before; `qabot index` shows them
         _warn_grouped(loaded.warnings)
     return Bot(retriever)
 
 
+class _Progress:
+    """A progress bar (tqdm) on stderr for a build, shown only on a terminal and only once
+    the build has taken PROGRESS_DELAY seconds, so quick builds print nothing."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[int, int], None]:
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+                return
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=self.what, unit=" documents", leave=False,
+                            delay=PROGRESS_DELAY, file=sys.stderr, dynamic_ncols=True)
+        self.bar.update(done - self.bar.n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# A build shorter than this shows no progress bar ("about 1 s", as the issue asks).
+PROGRESS_DELAY = 1.0
 # At most this many warnings are printed one per line; the rest are counted.
 WARNINGS_SHOWN = 10
 
@@ -278,6 +318,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cache(args: argparse.Namespace) -> int:
+    from qabot import cache
+
+    where = cache.cache_dir()
+    if args.action == "clear":
+        freed = cache.clear()
+        _out(f"cleared {where} ({freed / 1e6:.1f} MB freed)")
+        return 0
+    rows = cache.usage()
+    lines = [f"cache: {where}"]
+    lines += [f"  {kind:<22} {files:>6,} files {size / 1e6:>9.1f} MB" for kind, files, size in rows]
+    total = sum(size for _, _, size in rows)
+    lines.append(f"  {'total':<22} {sum(f for _, f, _ in rows):>6,} files {total / 1e6:>9.1f} MB")
+    _out("\n".join(lines))
+    return 0
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     import time
 
@@ -287,16 +344,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     loaded = load_corpus(args.corpus)
     _warn_grouped(loaded.warnings, None if args.warnings else WARNINGS_SHOWN)
-    show = sys.stderr.isatty()
-
-    def progress(done: int, total: int) -> None:
-        if show and total >= 5_000:
-            end = "\n" if done == total else ""
-            sys.stderr.write(f"\rindexing {done:,}/{total:,} documents{end}")
-            sys.stderr.flush()
-
-    retriever = Retriever.from_corpus(loaded, cache=True, notice=_notice, progress=progress,
-                                      rebuild=args.rebuild)
+    with _Progress("indexing") as progress:
+        retriever = Retriever.from_corpus(loaded, cache=True, notice=_notice,
+                                          progress=progress, rebuild=args.rebuild)
     seconds = time.perf_counter() - start
     path = retriever.cache_path
     size = path.stat().st_size if path is not None and path.exists() else 0
@@ -311,6 +361,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ask": cmd_ask, "search": cmd_search, "chat": cmd_chat, "eval": cmd_eval,
     "index": cmd_index,
+    "cache": cmd_cache,
 }
 
 

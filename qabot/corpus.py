@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import itertools
 import json
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import regex
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from qabot.cache import atomic_write, cache_dir, remove_stale_temp
 from qabot.errors import CorpusError
 from qabot.models import Corpus, Document
 from qabot.segment import heading_title, iter_lines, segment
@@ -200,8 +205,8 @@ def _body_bounds(text: str, start: int) -> tuple[int, int]:
     return start, end
 
 
-def read_text_file(path: Path, name: str, warnings: list[str]) -> str | None:
-    """The file's text (UTF-8, newlines untouched), or None with a warning when unusable."""
+def read_bytes(path: Path, name: str, warnings: list[str]) -> bytes | None:
+    """The file's bytes, or None with a warning when it can't be read or is binary."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -210,13 +215,24 @@ def read_text_file(path: Path, name: str, warnings: list[str]) -> str | None:
     if b"\x00" in data:
         warnings.append(f"{name}: binary file (NUL byte); skipped")
         return None
+    return data
+
+
+def decode(data: bytes, name: str, warnings: list[str]) -> str | None:
+    """UTF-8 text with newlines untouched (as ``open(..., newline="")`` reads it), or None
+    with a warning naming the line of the first bad byte."""
     try:
-        # Same as open(path, encoding="utf-8", newline="").read(): \r\n is kept.
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         warnings.append(f"{name}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}); skipped")
         return None
+
+
+def read_text_file(path: Path, name: str, warnings: list[str]) -> str | None:
+    """The file's text (UTF-8, newlines untouched), or None with a warning when unusable."""
+    data = read_bytes(path, name, warnings)
+    return None if data is None else decode(data, name, warnings)
 
 
 def document_from_text(
@@ -245,30 +261,144 @@ def document_from_text(
     )
 
 
-def _load_folder(root: Path, warnings: list[str]) -> list[Document]:
-    files = sorted(
-        p for p in root.rglob("*") if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()
-    )
+def _walk(root: Path, warnings: list[str]) -> list[tuple[str, Path]]:
+    """(path below ``root``, path) of every .txt/.md file, sorted; without recursion (no
+    depth limit), following linked folders once each."""
+    found: list[tuple[str, Path]] = []
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[str, Path]] = [("", root)]
+    while stack:
+        rel, folder = stack.pop()
+        try:
+            st = folder.stat()
+            if (st.st_dev, st.st_ino) in seen:
+                continue  # a link back up the tree, or a second link to one folder
+            seen.add((st.st_dev, st.st_ino))
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            warnings.append(f"{rel or '.'}: cannot list ({exc.strerror}); skipped")
+            continue
+        for entry in entries:
+            name = f"{rel}{entry.name}"
+            try:
+                if entry.is_dir():
+                    stack.append((name + "/", Path(entry.path)))
+                elif entry.name.lower().endswith(TEXT_SUFFIXES) and entry.is_file():
+                    found.append((name, Path(entry.path)))
+            except OSError:
+                continue
+    found.sort()
+    return found
+
+
+class _Parsed:
+    """What an earlier run made of each file (header, title, text bounds, warnings), keyed
+    by its path and a hash of its bytes, so unchanged files are read and hashed but not
+    parsed again. Any unreadable or foreign state is ignored and rewritten."""
+
+    _CODE = ("corpus.py", "segment.py", "timeref.py", "lexicon.py", "models.py")
+
+    def __init__(self, root: Path) -> None:
+        here = Path(__file__).resolve().parent
+        code = hashlib.sha256()
+        for name in self._CODE:
+            code.update((here / name).read_bytes())
+        self.code = code.hexdigest()
+        where = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogatepass"))
+        self.path = cache_dir() / "folders" / f"{where.hexdigest()[:40]}.json"
+        self.entries: dict[str, list[object]] = {}
+        self.used: dict[str, list[object]] = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("code") == self.code:
+                files = data.get("files")
+                if isinstance(files, dict):
+                    self.entries = {k: v for k, v in files.items()
+                                    if isinstance(v, list) and len(v) == 3}
+        except (OSError, ValueError, RecursionError):
+            pass
+
+    def document(self, source: str, digest: str, text: str, doc_id: str,
+                 warnings: list[str]) -> Document | None:
+        entry = self.entries.get(source)
+        if entry is not None and entry[0] == digest:
+            try:
+                head, said = entry[1], entry[2]
+                if not isinstance(said, list):
+                    raise TypeError("warnings not a list")
+                doc = None if head is None else Document(
+                    id=doc_id, text=text, source=source, **_head_fields(head))
+                if doc is not None and not (
+                        0 <= doc.body_start < doc.body_end <= len(text)):
+                    raise ValueError("bounds outside the text")
+                warnings.extend(str(w) for w in said)
+                self.used[source] = entry
+                return doc
+            except (TypeError, ValueError, KeyError):
+                pass
+        said_here: list[str] = []
+        doc = document_from_text(text, doc_id, source, said_here)
+        warnings.extend(said_here)
+        head = None if doc is None else doc.model_dump(
+            mode="json", include={"title", "titled", "date", "ref", "body_start", "body_end"})
+        self.used[source] = [digest, head, said_here]
+        return doc
+
+    def save(self) -> None:
+        if self.used == self.entries:
+            return
+        data = json.dumps({"code": self.code, "files": self.used}, ensure_ascii=False
+                          ).encode("utf-8", "surrogatepass")
+
+        def write(tmp: Path) -> None:
+            tmp.write_bytes(data)
+
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, write)
+            remove_stale_temp(self.path.parent)
+
+
+def _head_fields(head: object) -> dict[str, Any]:
+    if not isinstance(head, dict):
+        raise TypeError("not a mapping")
+    date = head["date"]
+    return {"title": str(head["title"]), "titled": bool(head["titled"]),
+            "date": None if date is None else dt.date.fromisoformat(str(date)),
+            "ref": None if head["ref"] is None else int(head["ref"]),
+            "body_start": int(head["body_start"]), "body_end": int(head["body_end"])}
+
+
+def _load_folder(root: Path, warnings: list[str], remember: bool = True) -> list[Document]:
+    files = _walk(root, warnings)
     if not files:
         raise CorpusError(f"{root}: no .txt or .md files found")
+    parsed = _Parsed(root) if remember else None
     docs: list[Document] = []
     seen: dict[str, str] = {}
-    for path in files:
-        source = path.relative_to(root).as_posix()
-        text = read_text_file(path, source, warnings)
+    for source, path in files:
+        data = read_bytes(path, source, warnings)
+        if data is None:
+            continue
+        text = decode(data, source, warnings)
         if text is None:
             continue
         # The path below the root without its extension: the same name in two folders is
         # two documents. Only "a.txt" beside "a.md" falls back to the name with extension.
-        doc_id = Path(source).with_suffix("").as_posix()
+        doc_id = source.rsplit(".", 1)[0]
         if doc_id in seen:
             warnings.append(f"{source}: id {doc_id!r} already used by {seen[doc_id]}; "
                             f"using {source!r}")
             doc_id = source
-        doc = document_from_text(text, doc_id, source, warnings)
+        if parsed is None:
+            doc = document_from_text(text, doc_id, source, warnings)
+        else:
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            doc = parsed.document(source, digest, text, doc_id, warnings)
         if doc is not None:
             seen[doc_id] = source
             docs.append(doc)
+    if parsed is not None:
+        parsed.save()
     return docs
 
 
@@ -346,6 +476,7 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
     if path is not None and not str(path).strip():
         raise CorpusError("empty corpus path: give a folder, a .txt/.md file or a .jsonl file")
     root = default_corpus_path() if path is None else Path(path)
+    origin = str(root.resolve())
     warnings: list[str] = []
     if not root.exists():
         raise CorpusError(f"{root}: no such file or folder")
@@ -366,4 +497,5 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
     if not docs:
         detail = f" ({warnings[-1]})" if warnings else ""
         raise CorpusError(f"{root}: no readable documents{detail}")
-    return Corpus(root=str(root), documents=tuple(docs), warnings=tuple(warnings))
+    return Corpus(root=str(root), documents=tuple(docs), warnings=tuple(warnings),
+                  origin=origin)

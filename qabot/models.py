@@ -60,6 +60,8 @@ class Corpus(_Frozen):
     root: str
     documents: tuple[Document, ...]
     warnings: tuple[str, ...] = ()
+    origin: str = Field(default="", description="The path it was loaded from, resolved: the "
+                        "cache's name for this corpus, so a superseded index is removed.")
 
     def get(self, doc_id: str) -> Document:
         for doc in self.documents:

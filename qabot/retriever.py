@@ -97,6 +97,7 @@ class Retriever:
                 store.save(path, key, built.passages, built.index,
                            [d.id for d in corpus.documents])
                 built.cache_path, built._cache_key = path, key
+                store.supersede(corpus.origin, path)
             except OSError as exc:
                 say(f"cannot write the index cache in {path.parent} "
                     f"({exc.strerror or exc}); going on without it")
@@ -116,7 +117,7 @@ class Retriever:
                     table.add(doc.id, section, window)
                     text = doc.text[window[0][0] : window[-1][1]]
                     yield index_terms(analyzer, doc, section, text)
-                if progress is not None and i % 2000 == 0:
+                if progress is not None and i % 100 == 0:
                     progress(i, len(docs))
             if not table:
                 yield []  # an index of one empty passage: every search finds nothing

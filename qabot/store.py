@@ -8,6 +8,7 @@ not load and validate is rebuilt, never trusted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -19,7 +20,7 @@ import numpy as np
 
 from qabot import __version__
 from qabot.analysis import AnalyzerConfig
-from qabot.cache import atomic_write, cache_dir
+from qabot.cache import atomic_write, cache_dir, remove_stale_temp
 from qabot.entities import EntityTable
 from qabot.index import BM25Index, BM25Params
 from qabot.models import Corpus
@@ -58,6 +59,42 @@ def fingerprint(corpus: Corpus, analysis: AnalyzerConfig, passages: PassageConfi
                              doc.title if doc.titled else ""]).encode())
         h.update(hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).digest())
     return h.hexdigest()
+
+
+def _registry() -> Path:
+    return cache_dir() / "corpora.json"
+
+
+def supersede(origin: str, path: Path) -> None:
+    """Record ``path`` as the index of the corpus loaded from ``origin``, and delete the
+    index (and its learned names) that it replaces, unless another corpus still uses it.
+    Stale temporary files of killed saves are removed too. Best effort: a failure here
+    leaves a file behind, never a wrong index."""
+    folder = path.parent
+    remove_stale_temp(folder)
+    if not origin:
+        return
+    registry = _registry()
+    try:
+        current = json.loads(registry.read_text(encoding="utf-8"))
+        if not isinstance(current, dict):
+            current = {}
+    except (OSError, ValueError, RecursionError):
+        current = {}
+    old = current.get(origin)
+    current[origin] = path.name
+    if isinstance(old, str) and old != path.name and old not in current.values():
+        old_path = folder / Path(old).name
+        for stale in (old_path, entities_path(old_path)):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    data = json.dumps(current, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    with contextlib.suppress(OSError):
+        atomic_write(registry, write)
 
 
 def index_path(key: str) -> Path:

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qabot.answer import Bot
+from qabot.cache import cache_dir
 from qabot.corpus import load_corpus
 from qabot.lexicon import ABBREVIATIONS
 from qabot.retriever import Retriever
@@ -233,3 +234,75 @@ def test_offsets_stay_exact(tmp_path_factory: pytest.TempPathFactory, header: st
     assert words_in_spans == heading + body.split()  # every word once, in order
     sentences = [s for p in paragraphs for s in p]
     assert [" ".join(raw[a:b].split()) for a, b, h in spans if not h] == sentences
+
+
+# -- the cache: superseded indexes, stray temp files, `qabot cache` ---------------------
+
+
+def test_a_superseded_index_is_removed_and_stale_temp_files_cleaned(tmp_path: Path) -> None:
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Alpha met Beta in Paris.\n", encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    index = tmp_path / "cache" / "qabot" / "index"
+    assert _cli("index", "--corpus", str(folder), env=env).returncode == 0
+    (first,) = index.glob("*.npz")
+    stray = index / ".x.npz.abc.tmp"
+    stray.write_bytes(b"half")
+    os.utime(stray, (0, 0))
+    fresh = index / ".y.npz.abc.tmp"  # another process may be writing this one
+    fresh.write_bytes(b"half")
+    (folder / "a.txt").write_text("Alpha met Gamma in Rome.\n", encoding="utf-8")
+    assert _cli("index", "--corpus", str(folder), env=env).returncode == 0
+    (second,) = index.glob("*.npz")
+    assert second != first and not stray.exists() and fresh.exists()
+    shown = _cli("cache", env=env)
+    assert shown.returncode == 0 and "index" in shown.stdout and "folders" in shown.stdout
+    cleared = _cli("cache", "clear", env=env)
+    assert cleared.returncode == 0 and not (tmp_path / "cache" / "qabot").exists()
+
+
+def test_an_edited_file_is_parsed_again_and_a_damaged_parse_cache_ignored(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "f"
+    folder.mkdir()
+    path = folder / "a.txt"
+    path.write_text("Old headline\n\nDate: 2026-03-06\n\nBody one.\n", encoding="utf-8")
+    first = load_corpus(folder).documents[0]
+    assert (first.title, first.date) == ("Old headline", dt.date(2026, 3, 6))
+    stat = path.stat()
+    path.write_text("New headline\n\nDate: 2026-03-07\n\nBody two.\n", encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size and time
+    again = load_corpus(folder).documents[0]
+    assert (again.title, again.date, again.body) == (
+        "New headline", dt.date(2026, 3, 7), "Body two.")
+    saved = list((cache_dir() / "folders").glob("*.json"))
+    assert saved
+    for damaged in ("[]", "{", '{"code": 1}', "[" * 100_000):
+        for cached in saved:
+            cached.write_text(damaged, encoding="utf-8")
+        assert load_corpus(folder).documents[0] == again
+
+
+def test_linked_folders_are_followed_once_and_deep_trees_load(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    deep = str(root)
+    os.mkdir(deep)
+    for _ in range(1200):  # deeper than the recursion limit
+        deep += "/d"
+        os.mkdir(deep)
+    with open(deep + "/deep.txt", "w", encoding="utf-8") as f:
+        f.write("Deep down here.\n")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "linked.txt").write_text("Linked text.\n", encoding="utf-8")
+    (root / "link").symlink_to(other, target_is_directory=True)
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    try:
+        ids = [d.id for d in load_corpus(root).documents]
+    finally:  # pytest's own clean-up of so deep a tree would hit the recursion limit
+        os.unlink(deep + "/deep.txt")
+        while deep != str(root):
+            os.rmdir(deep)
+            deep = deep.rsplit("/", 1)[0]
+    assert ids[-1] == "link/linked" and ids[0].endswith("/deep") and len(ids) == 2
