@@ -1,5 +1,5 @@
 """``python -m qabot``."""
 
-from qabot.cli import run
+from qabot._entry import run
 
 run()

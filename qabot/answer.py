@@ -21,6 +21,7 @@ from qabot.answering.features import NAMES, featurize, sizes
 from qabot.answering.followup import resolve
 from qabot.answering.model import AnswerModel, columns
 from qabot.answering.query import Query, QueryReader, clean
+from qabot.errors import require_count, require_instance, require_text
 from qabot.models import Answer, Document, Hit, Turn
 from qabot.retriever import Retriever, index_terms
 
@@ -64,6 +65,7 @@ class Bot:
 
     def __init__(self, retriever: Retriever, config: AnswerConfig | None = None,
                  model: AnswerModel | None = None) -> None:
+        require_instance("retriever", retriever, Retriever)
         self.retriever = retriever
         self.config = config or AnswerConfig()
         self.analyzer = retriever.analyzer
@@ -85,13 +87,22 @@ class Bot:
 
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
             doc_ids: Collection[str] | None = None) -> Answer:
-        """Answer ``question`` from the articles (or only ``doc_ids``), citing every sentence."""
+        """Answer ``question`` from the articles (or only ``doc_ids``), citing every sentence.
+
+        ``history`` is the conversation so far, a sequence of ``Turn``. Raises TypeError
+        for a question that is not a str, a history that is not a list or tuple of
+        ``Turn``, or a ``k`` that is not an int; ValueError for k < 1."""
         return self.respond(question, history, k, doc_ids)[0]
 
     def respond(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
                 doc_ids: Collection[str] | None = None) -> tuple[Answer, Considered | None]:
         """``ask``, with the pipeline's last pass (None when no search was made): what the
         benchmarks read the best candidate and its probability from."""
+        require_text("question", question)
+        require_count("k", k, optional=True)
+        if not isinstance(history, list | tuple) or not all(
+                isinstance(t, Turn) for t in history):
+            raise TypeError("history must be a list or tuple of Turn")
         text, _ = clean(question)
         if not text:
             return compose.abstain(question, text, [], compose.EMPTY), None

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ZIPF_WORDS = 50_000  # English words whose frequency is kept; rarer ones count as rare
+# Words whose frequency is remembered in memory: about 2 MB at most (each entry ~100 bytes).
+ZIPF_CACHE_WORDS = 20_000
 _ZIPF_SCHEMA = "zipf-en-v1"
 
 
@@ -102,8 +104,13 @@ class ZipfTable:
             try:
                 db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
                 db.execute("SELECT z FROM zipf WHERE w = 'the'").fetchone()
-                self._db = db
-                return
+                # Every frequency a real number: a damaged table is rebuilt, not trusted.
+                bad = db.execute("SELECT 1 FROM zipf WHERE typeof(z) != 'real' OR z != z "
+                                 "OR typeof(w) != 'text' LIMIT 1").fetchone()
+                if bad is None:
+                    self._db = db
+                    return
+                db.close()
             except sqlite3.Error:
                 pass  # unreadable or foreign: rebuild below
         table = _wordfreq_table()
@@ -116,7 +123,11 @@ class ZipfTable:
 
     def zipf(self, words: Iterable[str]) -> dict[str, float]:
         """Zipf frequency of each word; 0.0 for words outside the most common 50,000."""
-        wanted = [w for w in dict.fromkeys(words) if w not in self._cache]
+        unique = list(dict.fromkeys(words))
+        wanted = [w for w in unique if w not in self._cache]
+        if wanted and len(self._cache) + len(wanted) > ZIPF_CACHE_WORDS:
+            self._cache.clear()  # bounded: a long session can't grow it for ever
+            wanted = unique
         if wanted:
             if self._db is None and self._memory is None:
                 self._open()

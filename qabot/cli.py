@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
+import io
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -148,7 +149,9 @@ def _version() -> str:
 
 
 def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    from qabot.render import valid_text
+
+    sys.stdout.write(valid_text(text) + "\n")
     sys.stdout.flush()
 
 
@@ -233,30 +236,40 @@ def _lines(stream: TextIO) -> Iterator[str]:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from qabot.render import answer_text
+    from qabot.conversation import checked
+    from qabot.render import answer_text, to_json
 
     bot = make_bot(args.corpus)
-    questions = _lines(sys.stdin) if args.question == "-" else iter([args.question])
+    questions = _lines(_stdin()) if args.question == "-" else iter([args.question])
     first = True
-    for question in questions:
+    failed = 0
+    for number, question in enumerate(questions, start=1):
         _check_length(question)
-        answer = bot.ask(question, k=args.k)
+        try:
+            answer = checked(bot, bot.ask(question, k=args.k))
+        except (QabotError, ValueError) as exc:  # one bad line; the batch goes on
+            failed += 1
+            where = f"line {number}: " if args.question == "-" else ""
+            if args.json:
+                _out(to_json({"question": question, "error": f"{where}{exc}"}))
+            else:
+                _warn(f"{where}{exc}")
+            continue
         if args.json:
-            _out(answer.model_dump_json())
+            _out(to_json(answer))
         else:
             _out(("" if first else "\n") + answer_text(answer))
         first = False
-    return 0
+    return 1 if failed else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from qabot.render import hits_text
+    from qabot.render import hits_text, to_json
 
     bot = make_bot(args.corpus)
     hits = bot.retriever.search(args.query, k=args.k)
     if args.json:
-        _out(json.dumps({"query": args.query, "hits": [h.model_dump() for h in hits]},
-                        ensure_ascii=False))
+        _out(to_json({"query": args.query, "hits": [h.model_dump(mode="json") for h in hits]}))
     else:
         _out(hits_text(hits))
     return 0
@@ -268,14 +281,14 @@ def cmd_chat(args: argparse.Namespace) -> int:
         from qabot.repl import Repl
 
         return Repl(bot, k=args.k, json_mode=args.json).run()
-    return chat_batch(bot, sys.stdin, _out, k=args.k, json_mode=args.json)
+    return chat_batch(bot, _stdin(), _out, k=args.k, json_mode=args.json)
 
 
 def chat_batch(bot: Bot, stream: TextIO, emit: Callable[[str], None], *, k: int | None,
                json_mode: bool) -> int:
     """One conversation from lines of text: follow-ups resolve against earlier turns."""
     from qabot.conversation import Conversation
-    from qabot.render import answer_text
+    from qabot.render import answer_text, to_json
 
     conversation = Conversation(bot, k=k)
     first = True
@@ -283,7 +296,7 @@ def chat_batch(bot: Bot, stream: TextIO, emit: Callable[[str], None], *, k: int 
         _check_length(question)
         answer = conversation.ask(question)
         if json_mode:
-            emit(answer.model_dump_json())
+            emit(to_json(answer))
         else:
             emit(("" if first else "\n") + f"> {question}\n" + answer_text(answer))
         first = False
@@ -365,12 +378,33 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _stdin() -> TextIO:
+    """Standard input, read so that a byte that is not UTF-8 can't stop a batch (it becomes
+    a lone surrogate, shown as \\xNN)."""
+    if sys.stdin is None:
+        raise QabotError("standard input is closed; give the question as an argument")
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="surrogateescape")
+    return sys.stdin
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds like Ctrl-C: temporary files are removed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["chat", *(argv or sys.argv[1:])])
+    """The command line. Every failure ends in one line on stderr and a non-zero status:
+    2 for bad input, 1 for output that could not be written, 130 for Ctrl-C."""
     try:
+        signal.signal(signal.SIGTERM, _on_sigterm)
+        if sys.stdout is None or sys.stderr is None:
+            if sys.stderr is not None:
+                sys.stderr.write("qabot: error: standard output is closed\n")
+            return 1
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            args = parser.parse_args(["chat", *(argv or sys.argv[1:])])
         return COMMANDS[args.command](args)
     except QabotError as exc:
         from qabot.render import safe
@@ -382,9 +416,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # The reader went away (e.g. `| head -1`): stop quietly.
+        _silence_stdout()
+        return 0
+    except OSError as exc:  # e.g. > /dev/full
+        _silence_stdout()
+        sys.stderr.write(f"qabot: error: cannot write the output ({exc.strerror or exc})\n")
+        return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush can't fail again."""
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 0
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def run() -> None:

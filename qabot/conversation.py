@@ -25,7 +25,7 @@ class Conversation:
         self.last: Answer | None = None
 
     def ask(self, question: str) -> Answer:
-        answer = self.bot.ask(question, history=self.turns, k=self.k)
+        answer = checked(self.bot, self.bot.ask(question, history=self.turns, k=self.k))
         self.turns.append(answer.as_turn())
         self.last = answer
         return answer
@@ -37,3 +37,17 @@ class Conversation:
     def reset(self) -> None:
         self.turns.clear()
         self.last = None
+
+
+def checked(bot: Bot, answer: Answer) -> Answer:
+    """``answer`` with a note when a cited file changed on disk since it was loaded (its
+    quote may no longer be in it): a long session can outlive an edit."""
+    from qabot.corpus import changed_on_disk
+
+    changed = changed_on_disk(bot.retriever.corpus, answer.citations)
+    if not changed:
+        return answer
+    marks = ", ".join(f"[{n}]" for n in changed)
+    note = (f"{marks}: the file changed after qabot loaded it, so this quote may no longer "
+            "be in it; start qabot again to reload the articles.")
+    return answer.model_copy(update={"notes": [*answer.notes, note]})

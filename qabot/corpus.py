@@ -8,6 +8,7 @@ import hashlib
 import itertools
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,7 +20,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from qabot.cache import atomic_write, cache_dir, remove_stale_temp
 from qabot.errors import CorpusError
-from qabot.models import Corpus, Document
+from qabot.models import Citation, Corpus, Document
 from qabot.segment import heading_title, iter_lines, segment
 from qabot.timeref import DateError, parse_date
 
@@ -91,7 +92,7 @@ def _front_matter(text: str, start: int, name: str, warnings: list[str]
     offset = len(text) - len(content)
     try:
         fields = handler.load(block)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = 1 + (mark.line + 1 if mark is not None else 0)
         warnings.append(f"{name}:{line}: front matter is not valid YAML; its fields ignored")
@@ -261,9 +262,15 @@ def document_from_text(
     )
 
 
+# Files larger than this are skipped with a warning: a news article is a few kilobytes,
+# and a 6 GB file would be read whole into memory.
+MAX_FILE_BYTES = 100_000_000
+
+
 def _walk(root: Path, warnings: list[str]) -> list[tuple[str, Path]]:
     """(path below ``root``, path) of every .txt/.md file, sorted; without recursion (no
-    depth limit), following linked folders once each."""
+    depth limit), following linked folders once each. What is skipped is said: special
+    files, broken links, files over MAX_FILE_BYTES, link loops, unreadable folders."""
     found: list[tuple[str, Path]] = []
     seen: set[tuple[int, int]] = set()
     stack: list[tuple[str, Path]] = [("", root)]
@@ -272,21 +279,36 @@ def _walk(root: Path, warnings: list[str]) -> list[tuple[str, Path]]:
         try:
             st = folder.stat()
             if (st.st_dev, st.st_ino) in seen:
-                continue  # a link back up the tree, or a second link to one folder
+                where = rel.rstrip("/") or "."
+                warnings.append(f"{where}: a link to a folder already read; skipped")
+                continue
             seen.add((st.st_dev, st.st_ino))
             entries = list(os.scandir(folder))
         except OSError as exc:
-            warnings.append(f"{rel or '.'}: cannot list ({exc.strerror}); skipped")
+            warnings.append(f"{rel.rstrip('/') or '.'}: cannot list ({exc.strerror}); skipped")
             continue
         for entry in entries:
             name = f"{rel}{entry.name}"
             try:
                 if entry.is_dir():
+                    if entry.is_symlink():
+                        warnings.append(f"{name}: a link to a folder; followed")
                     stack.append((name + "/", Path(entry.path)))
-                elif entry.name.lower().endswith(TEXT_SUFFIXES) and entry.is_file():
-                    found.append((name, Path(entry.path)))
-            except OSError:
-                continue
+                elif not entry.name.lower().endswith(TEXT_SUFFIXES):
+                    continue
+                elif entry.is_file():
+                    size = entry.stat().st_size
+                    if size > MAX_FILE_BYTES:
+                        warnings.append(f"{name}: {size / 1e6:,.0f} MB, over the "
+                                        f"{MAX_FILE_BYTES // 1_000_000} MB limit; skipped")
+                    else:
+                        found.append((name, Path(entry.path)))
+                elif entry.is_symlink() and not os.path.exists(entry.path):
+                    warnings.append(f"{name}: a broken link; skipped")
+                else:
+                    warnings.append(f"{name}: not a regular file; skipped")
+            except OSError as exc:
+                warnings.append(f"{name}: cannot be read ({exc.strerror}); skipped")
     found.sort()
     return found
 
@@ -473,12 +495,21 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
     Unusable files are skipped with a one-line warning in ``Corpus.warnings``; a path
     that cannot be a corpus at all raises ``CorpusError``.
     """
+    if path is not None and not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
     if path is not None and not str(path).strip():
         raise CorpusError("empty corpus path: give a folder, a .txt/.md file or a .jsonl file")
     root = default_corpus_path() if path is None else Path(path)
-    origin = str(root.resolve())
+    try:
+        origin = str(root.resolve())
+    except (OSError, RuntimeError) as exc:  # a link loop, a name too long
+        raise CorpusError(f"{root}: cannot be used ({exc})") from None
     warnings: list[str] = []
-    if not root.exists():
+    try:
+        exists = root.exists()
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise CorpusError(f"{root}: cannot be used ({exc.strerror or exc})") from None
+    if not exists:
         raise CorpusError(f"{root}: no such file or folder")
     if root.is_file() and root.suffix.lower() == ".jsonl":
         docs = _load_jsonl(root, warnings)
@@ -499,3 +530,25 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
         raise CorpusError(f"{root}: no readable documents{detail}")
     return Corpus(root=str(root), documents=tuple(docs), warnings=tuple(warnings),
                   origin=origin)
+
+
+def changed_on_disk(corpus: Corpus, citations: Sequence[Citation]) -> list[int]:
+    """The numbers of the citations whose quote is no longer the text of its file at its
+    offsets (the file was edited or removed after the corpus was loaded). A .jsonl
+    corpus is not checked: its quotes index a field, not the file."""
+    root = Path(corpus.root)
+    if root.is_file():
+        return []
+    changed = []
+    texts: dict[str, str | None] = {}
+    for c in citations:
+        if c.source not in texts:
+            try:
+                with open(root / c.source, encoding="utf-8", newline="") as f:
+                    texts[c.source] = f.read()
+            except (OSError, UnicodeDecodeError):
+                texts[c.source] = None
+        text = texts[c.source]
+        if text is None or text[c.start : c.end] != c.quote:
+            changed.append(c.n)
+    return changed

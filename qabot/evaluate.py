@@ -9,10 +9,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from qabot.answer import Bot
 from qabot.conversation import Conversation
@@ -24,6 +24,10 @@ GoldType = Literal[
     "unanswerable", "off-topic", "follow-up",
 ]
 ABSTAIN_TYPES = ("unanswerable", "off-topic")
+
+
+# A gold answer or key phrase must hold something: an empty one is in every answer.
+NonBlank = Annotated[str, Field(min_length=1, pattern=r"\S")]
 
 
 class Evidence(BaseModel):
@@ -41,10 +45,11 @@ class GoldItem(BaseModel):
     id: str = Field(min_length=1)
     question: str = Field(min_length=1)
     type: GoldType
-    answers: list[str]
+    answers: list[NonBlank]
     evidence: list[Evidence]
     dates: list[str] = Field(default_factory=list)
-    key_phrases: list[str] = Field(default_factory=list)
+    key_phrases: list[NonBlank] = Field(default_factory=list)
+    _where: str = PrivateAttr(default="")  # "file:line", for errors found later
     history: list[str] = Field(default_factory=list)
 
     @property
@@ -84,6 +89,7 @@ def load_gold(path: str | Path) -> list[GoldItem]:
         if item.answerable and not (item.answers and item.evidence):
             raise GoldSetError(f"{path}:{lineno}: answers/evidence: required for {item.type}")
         seen.add(item.id)
+        item._where = f"{path}:{lineno}"
         items.append(item)
     if not items:
         raise GoldSetError(f"{path}: no questions")
@@ -210,8 +216,23 @@ def _ask(bot: Bot, item: GoldItem, k: int | None) -> Answer:
     return conversation.ask(item.question)
 
 
+def check_documents(gold: Sequence[GoldItem], corpus: Corpus) -> None:
+    """Every evidence quote's document is in ``corpus`` and holds the quote; else a
+    ``GoldSetError`` naming the gold file and line."""
+    ids = {d.id for d in corpus.documents}
+    for item in gold:
+        for ev in item.evidence:
+            where = item._where or item.id
+            if ev.doc_id not in ids:
+                raise GoldSetError(f"{where}: evidence.doc_id: no document {ev.doc_id!r} in "
+                                   "the corpus")
+            if ev.quote not in corpus.get(ev.doc_id).text:
+                raise GoldSetError(f"{where}: evidence.quote: not in {ev.doc_id!r}")
+
+
 def evaluate(bot: Bot, gold: Sequence[GoldItem], k: int | None = None) -> Report:
     corpus = bot.retriever.corpus
+    check_documents(gold, corpus)
     passages = bot.retriever.passages
     results: list[ItemResult] = []
     for item in gold:

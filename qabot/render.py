@@ -3,9 +3,13 @@ and the command line flattens to plain, wrapped text."""
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import regex
+from pydantic import BaseModel
 
 from qabot.models import Answer, Citation, Hit
 from qabot.timeref import human_date
@@ -19,9 +23,46 @@ Fragments = list[tuple[str, str]]
 Highlighter = Callable[[str], Fragments]
 
 
+# Lone surrogates: what Python makes of bytes that are not UTF-8 in file names, arguments
+# and standard input (U+DC80-U+DCFF for byte 0x80-0xFF), or of a broken UTF-16 pair.
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+def _unsurrogate(m: regex.Match[str]) -> str:
+    code = ord(m.group(0))
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
+
+
+def valid_text(text: str) -> str:
+    """``text`` as valid Unicode: a byte that was not UTF-8 is shown as ``\\xNN`` (so a
+    file name stays recognisable and round-trips through ``os.fsencode`` by hand), any
+    other lone surrogate as U+FFFD."""
+    return _SURROGATE.sub(_unsurrogate, text) if _SURROGATE.search(text) else text
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, str):
+        return valid_text(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {valid_text(str(k)): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    return value
+
+
+def to_json(value: BaseModel | dict[str, Any], indent: int | None = None) -> str:
+    """One JSON document, always valid: strings made ``valid_text``, a score that is not
+    finite written as null; on one line unless ``indent``."""
+    data = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+    return json.dumps(_json_ready(data), ensure_ascii=False, allow_nan=False, indent=indent)
+
+
 def safe(text: str) -> str:
-    """Text with control characters shown as visible escapes (``\\x1b``)."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    """Text with control characters shown as visible escapes (``\\x1b``) and lone
+    surrogates made ``valid_text``."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", valid_text(text))
 
 
 def one_line(text: str, limit: int = 0) -> str:

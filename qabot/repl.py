@@ -21,7 +21,7 @@ from qabot.answer import Bot
 from qabot.answering.query import MAX_QUESTION_CHARS, clean
 from qabot.conversation import Conversation
 from qabot.models import Answer
-from qabot.render import Fragments, answer_fragments, one_line, safe, source_line, wrap
+from qabot.render import Fragments, answer_fragments, one_line, safe, source_line, to_json, wrap
 from qabot.segment import paragraphs
 from qabot.timeref import human_date
 
@@ -46,17 +46,39 @@ def history_path() -> Path:
     return Path(state) / "qabot" / "history"
 
 
+class _GuardedFileHistory(FileHistory):
+    """prompt_toolkit's file history that survives the file becoming unwritable (a full
+    disk, a revoked permission): one warning, then the history goes on in memory. Slash
+    commands are kept in memory only, and the file is private (0600): questions may be."""
+
+    def __init__(self, path: Path, warn: Callable[[str], None]) -> None:
+        super().__init__(str(path))
+        self._path = path
+        self._warn = warn
+        self._writable = True
+
+    def store_string(self, string: str) -> None:
+        if not self._writable or string.lstrip().startswith("/"):
+            return
+        try:
+            super().store_string(string)
+        except OSError as exc:
+            self._writable = False
+            self._warn(f"history no longer saved: cannot write {self._path} "
+                       f"({exc.strerror or exc}); kept in memory for this session")
+
+
 def open_history(warn: Callable[[str], None]) -> History:
     """A persistent history, or an in-memory one (with one warning) if it cannot be written."""
     path = history_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8"):
-            pass
+        os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
     except OSError as exc:
         warn(f"history disabled: cannot write {path} ({exc.strerror})")
         return InMemoryHistory()
-    return FileHistory(str(path))
+    return _GuardedFileHistory(path, warn)
 
 
 class _SlashCompleter(Completer):
@@ -182,7 +204,9 @@ class Repl:
 
     def show(self, answer: Answer) -> None:
         if self.json_mode:
-            self.say(answer.model_dump_json(indent=2))
+            # One compact object, never wrapped: a line copied from the screen is valid JSON.
+            print_formatted_text(FormattedText([("", to_json(answer) + "\n")]),
+                                 output=self._printer, end="")
             return
         terms = set(self.bot.analyzer.tokenize(answer.interpreted_as))
         self.emit([*answer_fragments(answer, lambda text: self._highlight(text, terms)),

@@ -9,6 +9,7 @@ from pathlib import Path
 from qabot.analysis import Analyzer, AnalyzerConfig, spelling_variants
 from qabot.corpus import load_corpus
 from qabot.entities import EntityTable
+from qabot.errors import require_count, require_instance, require_text
 from qabot.index import BM25Index, BM25Params
 from qabot.models import Corpus, Document, Hit, Passage
 from qabot.passages import PassageConfig, PassageTable, document_windows
@@ -66,11 +67,12 @@ class Retriever:
         progress: Callable[[int, int], None] | None = None,
         rebuild: bool = False,
     ) -> Retriever:
-        """Cut, tokenize and index ``corpus``.
+        """Cut, tokenize and index ``corpus`` (a ``Corpus``, else TypeError).
 
         With ``cache``, a saved index for exactly this corpus and these settings is loaded
         from the XDG cache folder, or built and saved; ``notice`` hears about a cache that
         had to be rebuilt or could not be written (qabot goes on without it)."""
+        require_instance("corpus", corpus, Corpus)
         analysis = analysis or AnalyzerConfig()
         passages = passages or PassageConfig()
         bm25 = bm25 or BM25Params()
@@ -174,7 +176,10 @@ class Retriever:
                ) -> list[Hit]:
         """The ``k`` best passages for ``query``, best first; only passages sharing a term.
 
-        ``doc_ids`` restricts the search to those documents."""
+        ``doc_ids`` restricts the search to those documents. Raises TypeError for a
+        ``query`` that is not a str or a ``k`` that is not an int, ValueError for k < 1."""
+        require_text("query", query)
+        k = require_count("k", k) or k
         return self.search_terms(self.query_terms(query), k, doc_ids)
 
     def search_terms(self, terms: Sequence[str], k: int = 5,

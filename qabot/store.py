@@ -26,7 +26,7 @@ from qabot.index import BM25Index, BM25Params
 from qabot.models import Corpus
 from qabot.passages import PassageConfig, PassageTable
 
-FORMAT = "qabot-index-1"
+FORMAT = "qabot-index-2"  # 2: a checksum, dtype and shape of every array in meta
 
 
 class StaleCache(Exception):
@@ -103,13 +103,7 @@ def index_path(key: str) -> Path:
 
 def save(path: Path, key: str, passages: PassageTable, index: BM25Index,
          doc_ids: list[str]) -> None:
-    meta = {
-        "format": FORMAT, "key": key, "docs": doc_ids, "sections": passages.sections,
-        "vocab": sorted(index.vocab, key=index.vocab.__getitem__),
-        "n_passages": index.n_passages, "params": index.params.model_dump(),
-    }
     arrays = {
-        "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
         "indptr": index.indptr, "postings": index.postings, "weights": index.weights,
         "idf": index.idf_values,
         "p_doc": np.asarray(passages.doc, dtype=np.int32),
@@ -118,6 +112,13 @@ def save(path: Path, key: str, passages: PassageTable, index: BM25Index,
         "s_start": np.asarray(passages.sent_start, dtype=np.int64),
         "s_end": np.asarray(passages.sent_end, dtype=np.int64),
     }
+    meta = {
+        "format": FORMAT, "key": key, "docs": doc_ids, "sections": passages.sections,
+        "vocab": sorted(index.vocab, key=index.vocab.__getitem__),
+        "n_passages": index.n_passages, "params": index.params.model_dump(),
+        "arrays": {name: _describe(a) for name, a in arrays.items()},
+    }
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as f:
@@ -126,20 +127,47 @@ def save(path: Path, key: str, passages: PassageTable, index: BM25Index,
     atomic_write(path, write)
 
 
+# What kind of numbers each saved array holds (numpy dtype kinds: signed integer, float).
+_KINDS = {"indptr": "i", "postings": "i", "weights": "f", "idf": "f", "p_doc": "i",
+          "p_section": "i", "s_ptr": "i", "s_start": "i", "s_end": "i"}
+
+
+def _describe(a: np.ndarray) -> list[Any]:
+    """dtype, shape and sha256 of an array: what ``load`` checks before trusting it."""
+    data = np.ascontiguousarray(a)
+    return [data.dtype.str, list(data.shape), hashlib.sha256(data.tobytes()).hexdigest()]
+
+
+def _check_arrays(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    described = meta.get("arrays")
+    if not isinstance(described, dict) or set(described) != set(_KINDS) or set(arrays) != set(
+            _KINDS):
+        raise ValueError("arrays missing")
+    for name, kind in _KINDS.items():
+        a = arrays[name]
+        if a.ndim != 1 or a.dtype.kind != kind or _describe(a) != described[name]:
+            raise ValueError(f"array {name} damaged")
+        if kind == "f" and not np.isfinite(a).all():
+            raise ValueError(f"array {name} not finite")
+
+
 def load(path: Path, key: str, corpus: Corpus) -> tuple[PassageTable, BM25Index]:
     """The saved passages, index and names for ``corpus``; StaleCache if anything is off."""
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {name: data[name] for name in data.files}
         meta: dict[str, Any] = json.loads(bytes(arrays.pop("meta")).decode())
+        if not isinstance(meta, dict):
+            raise ValueError("meta is not an object")
     except FileNotFoundError:
         raise StaleCache("missing") from None
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError,
-            io.UnsupportedOperation) as exc:
+            io.UnsupportedOperation, RecursionError) as exc:
         raise StaleCache(f"unreadable ({type(exc).__name__})") from None
     if meta.get("format") != FORMAT or meta.get("key") != key:
         raise StaleCache("built for another corpus or version")
     try:
+        _check_arrays(meta, arrays)
         return _rebuild(meta, arrays, corpus)
     except (KeyError, IndexError, TypeError, ValueError) as exc:
         raise StaleCache(f"inconsistent ({type(exc).__name__})") from None
@@ -164,6 +192,7 @@ def _rebuild(meta: dict[str, Any], a: dict[str, np.ndarray], corpus: Corpus
             or (n and (p_doc.min() < 0 or p_doc.max() >= len(doc_ids)))
             or (n and (p_section.min() < -1 or p_section.max() >= len(sections)))
             or (s_ptr.size > 1 and (np.diff(s_ptr) <= 0).any())
+            or (indptr.size > 1 and (np.diff(indptr) < 0).any()) or int(indptr[0]) != 0
             or not np.isfinite(weights).all()):
         raise ValueError("array shapes")
     lengths = np.array([len(d.text) for d in corpus.documents], dtype=np.int64)
@@ -199,5 +228,5 @@ def load_entities(path: Path, key: str) -> EntityTable | None:
         if data.get("format") != FORMAT or data.get("key") != key:
             return None
         return EntityTable.from_json(data["entities"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 from pathlib import Path
@@ -107,6 +108,8 @@ def test_help_lists_every_command(bot: Bot) -> None:
 def test_json_toggle(bot: Bot) -> None:
     _, out = transcript(bot, f"/json\n{USERS}\n\x04")
     assert "JSON output on." in out and '"citations": [' in out
+    line = next(x for x in out.splitlines() if x.startswith("{"))
+    assert json.loads(line)["citations"][0]["quote"]  # one line, never wrapped
 
 
 def test_abstention_is_visibly_different(bot: Bot) -> None:
@@ -117,6 +120,26 @@ def test_abstention_is_visibly_different(bot: Bot) -> None:
 def test_history_is_persisted(bot: Bot) -> None:
     transcript(bot, "who is Zhou Hao?\n\x04")
     assert history_path().read_text(encoding="utf-8").splitlines()[-1] == "+who is Zhou Hao?"
+
+
+def test_history_is_private_and_keeps_no_commands(bot: Bot) -> None:
+    transcript(bot, "/docs\nwho is Zhou Hao?\n\x04")
+    lines = history_path().read_text(encoding="utf-8").splitlines()
+    assert "+who is Zhou Hao?" in lines and "+/docs" not in lines
+    assert history_path().stat().st_mode & 0o777 == 0o600
+
+
+def test_history_that_fails_mid_session_warns_once_and_goes_on(
+        bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from prompt_toolkit.history import FileHistory
+
+    def full_disk(self: FileHistory, string: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileHistory, "store_string", full_disk)
+    _, out = transcript(bot, f"{USERS}\nwho is Zhou Hao?\n\x04")
+    assert out.count("history no longer saved") == 1 and "203 million" in out
+    assert "Traceback" not in out and "Press ENTER" not in out
 
 
 def test_unwritable_history_warns_once_and_goes_on(bot: Bot, tmp_path: Path,
