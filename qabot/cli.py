@@ -56,10 +56,30 @@ EPILOGS = {
 }
 
 
+class UsageError(QabotError):
+    """A command line that can't be run as typed (exit status 2)."""
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors: ``qabot ask: error: ... (see --help)``, status 2."""
+    """argparse with one-line errors: ``qabot ask: error: ... (see --help)``, status 2, and
+    a suggestion for a mistyped command."""
 
     def error(self, message: str) -> NoReturn:
+        import re
+
+        m = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if m:
+            import difflib
+
+            choices = re.findall(r"'([^']*)'", m.group(2))
+            near = difflib.get_close_matches(m.group(1), choices, n=1, cutoff=0.6)
+            if near:
+                message = f"no command {m.group(1)!r}; did you mean {near[0]!r}?"
+            else:
+                message = (f"no command {m.group(1)!r} (commands: {', '.join(choices)}); "
+                           f"to ask a question, use: qabot ask \"{m.group(1)} ...\"")
+        elif "unrecognized arguments" in message and self.prog.endswith(" ask"):
+            message += "; put the question in quotes"
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
@@ -75,10 +95,12 @@ def _k(value: str) -> int:
 
 def _common(p: argparse.ArgumentParser, k_default: int | None) -> None:
     p.add_argument("--corpus", metavar="PATH",
-                   help="folder of .txt/.md articles or a .jsonl file (default: bundled articles)")
-    p.add_argument("-k", type=_k, default=k_default, metavar="N",
-                   help="passages to consider (default: %(default)s)" if k_default
-                   else "passages to consider")
+                   help="a folder of .txt/.md articles, one such file, or a .jsonl file "
+                   "(default: $QABOT_CORPUS, the config file's corpus, else the bundled "
+                   "articles)")
+    p.add_argument("-k", type=_k, default=None, metavar="N",
+                   help=f"passages to consider (default: the config file's k, else "
+                   f"{k_default or 5})")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
@@ -95,14 +117,16 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with citations", epilog=EPILOGS["ask"],
                          description="Answer a question from the articles, with citations.",
                          formatter_class=fmt)
-    ask.add_argument("question", metavar="QUESTION",
-                     help="the question; '-' reads one question per line from standard input")
+    ask.add_argument("question", metavar="QUESTION", nargs="+",
+                     help="the question (quotes optional: the words are joined); '-' reads "
+                     "one question per line from standard input")
     _common(ask, None)
 
     search = sub.add_parser("search", help="ranked passages for a query", epilog=EPILOGS["search"],
                             description="Rank passages by BM25 and show them with their source.",
                             formatter_class=fmt)
-    search.add_argument("query", metavar="QUERY")
+    search.add_argument("query", metavar="QUERY", nargs="+",
+                        help="the words to look for (quotes optional)")
     _common(search, 5)
 
     chat = sub.add_parser("chat", help="a conversation (the REPL on a terminal)",
@@ -137,6 +161,19 @@ def build_parser() -> argparse.ArgumentParser:
     cache.add_argument("action", nargs="?", choices=("show", "clear"), default="show",
                        help="show (default) or clear")
     return parser
+
+
+def apply_settings(args: argparse.Namespace) -> None:
+    """Fill --corpus and -k left unset from $QABOT_CORPUS and the config file."""
+    from qabot.settings import load_settings
+
+    if "corpus" not in args and "k" not in args:
+        return
+    settings = load_settings()
+    if "corpus" in args and args.corpus is None:
+        args.corpus = os.environ.get("QABOT_CORPUS") or settings.corpus
+    if "k" in args and args.k is None:
+        args.k = settings.k
 
 
 def _version() -> str:
@@ -239,68 +276,62 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from qabot.conversation import checked
     from qabot.render import answer_text, to_json
 
+    question_text = " ".join(args.question)
+    batch = question_text == "-"
+    if not batch and not question_text.strip():
+        raise UsageError("ask: error: the question is empty (see 'qabot ask --help')")
     bot = make_bot(args.corpus)
-    questions = _lines(_stdin()) if args.question == "-" else iter([args.question])
+    questions = _lines(_stdin()) if batch else iter([question_text])
     first = True
-    failed = 0
+    failed = declined = 0
     for number, question in enumerate(questions, start=1):
         _check_length(question)
         try:
             answer = checked(bot, bot.ask(question, k=args.k))
         except (QabotError, ValueError) as exc:  # one bad line; the batch goes on
             failed += 1
-            where = f"line {number}: " if args.question == "-" else ""
+            where = f"line {number}: " if batch else ""
             if args.json:
                 _out(to_json({"question": question, "error": f"{where}{exc}"}))
             else:
                 _warn(f"{where}{exc}")
             continue
+        declined += answer.abstained
         if args.json:
             _out(to_json(answer))
         else:
             _out(("" if first else "\n") + answer_text(answer))
         first = False
-    return 1 if failed else 0
+    # Like grep: 0 when answered, 1 when declined (or, for '-', when any line was).
+    return 1 if failed or declined else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     from qabot.render import hits_text, to_json
 
     bot = make_bot(args.corpus)
-    hits = bot.retriever.search(args.query, k=args.k)
+    query = " ".join(args.query)
+    hits = bot.retriever.search(query, k=args.k or 5)
     if args.json:
-        _out(to_json({"query": args.query, "hits": [h.model_dump(mode="json") for h in hits]}))
+        _out(to_json({"query": query, "hits": [h.model_dump(mode="json") for h in hits]}))
     else:
         _out(hits_text(hits))
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from qabot.repl import Repl
+
+    stdin = _stdin()
     bot = make_bot(args.corpus)
-    if sys.stdin.isatty() and sys.stdout.isatty():
-        from qabot.repl import Repl
-
+    if stdin.isatty() and sys.stdout.isatty():
         return Repl(bot, k=args.k, json_mode=args.json).run()
-    return chat_batch(bot, _stdin(), _out, k=args.k, json_mode=args.json)
-
-
-def chat_batch(bot: Bot, stream: TextIO, emit: Callable[[str], None], *, k: int | None,
-               json_mode: bool) -> int:
-    """One conversation from lines of text: follow-ups resolve against earlier turns."""
-    from qabot.conversation import Conversation
-    from qabot.render import answer_text, to_json
-
-    conversation = Conversation(bot, k=k)
-    first = True
-    for question in _lines(stream):
-        _check_length(question)
-        answer = conversation.ask(question)
-        if json_mode:
-            emit(to_json(answer))
-        else:
-            emit(("" if first else "\n") + f"> {question}\n" + answer_text(answer))
-        first = False
-    return 0
+    # No prompt: a pipe in or out. Commands work as on a terminal; answers are plain text.
+    what = "a line" if stdin.isatty() else "each line"
+    _notice(f"reading questions from standard input, {what} at a time "
+            f"({'Ctrl-D' if stdin.isatty() else 'end of input'} to finish)")
+    repl = Repl(bot, k=args.k, json_mode=args.json, colour=False)
+    return repl.batch(_lines(stdin))
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -402,10 +433,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sys.stderr.write("qabot: error: standard output is closed\n")
             return 1
         parser = build_parser()
-        args = parser.parse_args(argv)
+        words = list(sys.argv[1:] if argv is None else argv)
+        if words and words[0].startswith("-") and words[0] not in ("-h", "--help",
+                                                                  "--version"):
+            words = ["chat", *words]  # the chat's options work on the bare command
+        args = parser.parse_args(words)
         if args.command is None:
-            args = parser.parse_args(["chat", *(argv or sys.argv[1:])])
+            args = parser.parse_args(["chat", *words])
+        apply_settings(args)
         return COMMANDS[args.command](args)
+    except UsageError as exc:
+        sys.stderr.write(f"qabot {exc}\n")
+        return 2
     except QabotError as exc:
         from qabot.render import safe
 

@@ -143,3 +143,15 @@ DOCUMENT_NOUNS = ("article", "piece", "story", "report", "post", "column", "essa
                   "write-up", "blog")
 PUBLISH_VERBS = ("published", "come out", "came out", "written", "released", "appeared",
                  "dated", "posted", "publish")
+
+# -- chat manners --------------------------------------------------------------------------
+# Whole messages that are conversation, not questions about the articles: answered by the
+# chat without a search. Common English forms (and the REPL conventions of psql, vim and
+# pgcli for help and quit), written for qabot.
+GREETINGS = frozenset("hi hello hey hiya howdy yo greetings".split()) | {
+    "good morning", "good afternoon", "good evening"}
+THANKS = frozenset({"thanks", "thank you", "thank you very much", "thanks a lot", "thx", "ty",
+                    "cheers", "many thanks", "great thanks", "ok thanks", "ok thank you"})
+FAREWELLS = frozenset({"bye", "goodbye", "good bye", "see you", "bye bye", ":q", ":q!",
+                       ":wq", "\\q", "exit", "quit", "q"})
+HELP_WORDS = frozenset({"help", "?", "\\?", "\\h", ":help", ":h", "h"})

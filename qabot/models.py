@@ -31,6 +31,13 @@ class Document(_Frozen):
     def body(self) -> str:
         return self.text[self.body_start : self.body_end]
 
+    def line_at(self, pos: int) -> int | None:
+        """The file's line number (from 1) at offset ``pos``; None for a .jsonl record,
+        whose offsets index a field, not the file."""
+        if self.source.endswith(f"#{self.id}"):
+            return None
+        return self.text.count("\n", 0, pos) + 1
+
 
 class Span(_Frozen):
     """A sentence or heading: ``doc.text[start:end] == text``."""
@@ -84,6 +91,8 @@ class Hit(_Frozen):
     text: str
     start: int
     end: int
+    line: int | None = Field(default=None, description="The file's line where the passage "
+                             "starts (None for a .jsonl record).")
 
 
 class Citation(_Frozen):
@@ -98,6 +107,8 @@ class Citation(_Frozen):
     start: int
     end: int
     score: float
+    line: int | None = Field(default=None, description="The file's line where the quote "
+                             "starts (None for a .jsonl record).")
 
 
 class Turn(_Frozen):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -72,25 +73,54 @@ def one_line(text: str, limit: int = 0) -> str:
     return flat
 
 
-def source_line(title: str, date: str | None, source: str) -> str:
-    return f"{one_line(title)} · {human_date(date)} · {one_line(source)}"
+def terminal_width() -> int:
+    """Columns to wrap to: the terminal's ($COLUMNS, else the terminal's size), else 80."""
+    return shutil.get_terminal_size((80, 24)).columns or 80
+
+
+def source_line(title: str, date: str | None, source: str, line: int | None = None) -> str:
+    """title · date (only when known) · file:line."""
+    where = one_line(source) + (f":{line}" if line else "")
+    return " · ".join([one_line(title), *([human_date(date)] if date else []), where])
+
+
+_QUOTES = "“”\"'‘’"
+
+
+def quoted(text: str) -> str:
+    """``text`` in curly quotes, unless it already opens and closes with quote marks."""
+    if len(text) > 1 and text[0] in _QUOTES and text[-1] in _QUOTES:
+        return text
+    return f"“{text}”"
 
 
 def _plain(text: str) -> Fragments:
     return [("class:quote", one_line(text))]
 
 
-def citation_fragments(c: Citation, highlight: Highlighter = _plain) -> Fragments:
-    return [("class:source", f"[{c.n}] {source_line(c.title, c.date, c.source)}\n"),
-            ("", "    “"), *highlight(c.quote), ("", "”\n")]
+def citation_fragments(c: Citation, highlight: Highlighter = _plain, *,
+                       shown: bool = False, hint: bool = False) -> Fragments:
+    """One source: its line, then the quote, unless ``shown`` (the answer already says it
+    word for word), when a ``hint`` to ``/open`` the paragraph may take its place."""
+    out: Fragments = [("class:source",
+                       f"[{c.n}] {source_line(c.title, c.date, c.source, c.line)}\n")]
+    if shown:
+        if hint:
+            out.append(("class:note", f"    /open {c.n} shows the paragraph\n"))
+        return out
+    text = quoted(c.quote)
+    lead, inner, tail = text[0], text[1:-1], text[-1]
+    return [*out, ("", f"    {lead}"), *highlight(inner), ("", f"{tail}\n")]
 
 
-def answer_fragments(answer: Answer, highlight: Highlighter = _plain) -> Fragments:
+def answer_fragments(answer: Answer, highlight: Highlighter = _plain, *,
+                     hint: bool = False) -> Fragments:
     """An answer: how it was read, the answer with its [n] markers, notes, then the
-    sources (or, for an abstention, the related passages)."""
+    sources (or, for an abstention, the related passages). A source's quote is repeated
+    only when the answer does not already hold it word for word."""
     out: Fragments = []
     if answer.interpreted_as != answer.question:
-        out.append(("class:note", f"(interpreted as: {one_line(answer.interpreted_as)})\n"))
+        out.append(("class:note", f"(interpreted as: {one_line(answer.interpreted_as, 300)})\n"))
     if answer.abstained:
         out.append(("class:abstain", one_line(answer.answer) + "\n"))
     else:
@@ -101,14 +131,17 @@ def answer_fragments(answer: Answer, highlight: Highlighter = _plain) -> Fragmen
     for note in answer.notes:
         out.append(("class:note", f"Note: {one_line(note)}\n"))
     if answer.citations:
+        said = one_line(answer.answer)
         out.append(("", "\nSources:\n"))
         for c in answer.citations:
-            out.extend(citation_fragments(c, highlight))
+            out.extend(citation_fragments(c, highlight, shown=one_line(c.quote) in said,
+                                          hint=hint))
     if answer.related:
         out.append(("class:related", "\nRelated passages (not an answer):\n"))
         for h in answer.related:
-            out.append(("class:related", f"- {source_line(h.title, h.date, h.source)}\n"
-                                         f"    {one_line(h.text, 240)}\n"))
+            out.append(("class:related",
+                        f"- {source_line(h.title, h.date, h.source, h.line)}\n"
+                        f"    {one_line(h.text, 240)}\n"))
     return out
 
 
@@ -117,8 +150,9 @@ def hits_fragments(hits: Sequence[Hit]) -> Fragments:
         return [("", "No passage matches.\n")]
     out: Fragments = []
     for h in hits:
-        out.append(("class:source", f"{h.rank}. {source_line(h.title, h.date, h.source)} · "
-                                    f"score {h.score:.3f}\n"))
+        out.append(("class:source",
+                    f"{h.rank}. {source_line(h.title, h.date, h.source, h.line)} · "
+                    f"score {h.score:.3f}\n"))
         if h.section:
             out.append(("", f"    § {one_line(h.section)}\n"))
         out.append(("", f"    {one_line(h.text, 400)}\n"))
@@ -127,47 +161,84 @@ def hits_fragments(hits: Sequence[Hit]) -> Fragments:
 
 def wrap(fragments: Fragments, width: int) -> Fragments:
     """Word-wrap styled text to ``width`` columns; continuation lines keep the indent of
-    the line they continue (the quoted snippets are indented by four spaces). Source lines
-    ("title · date · file") are never broken, so a file name can be copied whole."""
+    the line they continue (the quoted snippets are indented by four spaces). A word is
+    never split, even when its letters are in two styles (a highlighted stem). Source
+    lines ("title · date · file") are never broken, so a file name can be copied whole."""
+    # Pieces: (style, text), each a newline, a run of spaces or part of a word.
+    pieces: list[tuple[str, str]] = []
+    for style, text in fragments:
+        if style == "class:source":
+            pieces.append((style, text))
+            continue
+        pieces.extend((style, p) for p in regex.split(r"(\n|[ ]+)", text) if p)
     out: Fragments = []
     column = 0
     indent = ""
-    for style, text in fragments:
+    i = 0
+    while i < len(pieces):
+        style, piece = pieces[i]
         if style == "class:source":
-            out.append((style, text))
-            column = len(text) - text.rfind("\n") - 1 if "\n" in text else column + len(text)
-            continue
-        for piece in regex.split(r"(\n|[ ]+)", text):
-            if not piece:
-                continue
-            if piece == "\n":
-                out.append((style, piece))
-                column, indent = 0, ""
-            elif piece.isspace():
-                if column == 0:
-                    indent = piece  # leading spaces set the line's indent
-                out.append((style, piece))
-                column += len(piece)
-            else:
-                if column + len(piece) > width and column > len(indent):
-                    while out and out[-1][1].isspace() and out[-1][1] != "\n":
-                        out.pop()  # no trailing spaces before the break
-                    out.append(("", "\n" + indent))
-                    column = len(indent)
-                out.append((style, piece))
-                column += len(piece)
+            out.append((style, piece))
+            column = len(piece) - piece.rfind("\n") - 1 if "\n" in piece else column + len(piece)
+            i += 1
+        elif piece == "\n":
+            out.append((style, piece))
+            column, indent = 0, ""
+            i += 1
+        elif piece.isspace():
+            if column == 0:
+                indent = piece  # leading spaces set the line's indent
+            out.append((style, piece))
+            column += len(piece)
+            i += 1
+        else:
+            j = i  # the whole word: every following piece up to a space or newline
+            while (j < len(pieces) and pieces[j][0] != "class:source"
+                   and not pieces[j][1].isspace()):
+                j += 1
+            size = sum(len(p) for _, p in pieces[i:j])
+            if column + size > width and column > len(indent):
+                while out and out[-1][1].isspace() and out[-1][1] != "\n":
+                    out.pop()  # no trailing spaces before the break
+                out.append(("", "\n" + indent))
+                column = len(indent)
+            out.extend(pieces[i:j])
+            column += size
+            i = j
     return out
 
 
-def plain(fragments: Fragments, width: int = 88) -> str:
-    """Fragments as plain text wrapped to ``width``, without the final newline."""
-    return "".join(text for _, text in wrap(fragments, width)).rstrip("\n")
+def plain(fragments: Fragments, width: int | None = None) -> str:
+    """Fragments as plain text wrapped to ``width`` (default: the terminal's), without the
+    final newline."""
+    return "".join(text for _, text in wrap(fragments, width or terminal_width())).rstrip("\n")
 
 
-def answer_text(answer: Answer, width: int = 88) -> str:
+def answer_text(answer: Answer, width: int | None = None) -> str:
     """An answer as the command line prints it."""
     return plain(answer_fragments(answer), width)
 
 
-def hits_text(hits: Sequence[Hit], width: int = 88) -> str:
+def hits_text(hits: Sequence[Hit], width: int | None = None) -> str:
     return plain(hits_fragments(hits), width)
+
+
+def transcript_markdown(turns: Sequence[tuple[str, Answer]]) -> str:
+    """A conversation as Markdown: each question, its answer, and its sources with their
+    quotes, dates and exact offsets (what /save writes)."""
+    out = ["# qabot conversation", ""]
+    for question, answer in turns:
+        out += [f"## {one_line(question)}", ""]
+        if answer.interpreted_as != answer.question:
+            out += [f"*Interpreted as: {one_line(answer.interpreted_as)}*", ""]
+        out += [one_line(answer.answer), ""]
+        out += [f"> Note: {one_line(n)}" for n in answer.notes]
+        if answer.notes:
+            out.append("")
+        for c in answer.citations:
+            where = f"{one_line(c.source)}" + (f":{c.line}" if c.line else "")
+            date = f", {human_date(c.date)}" if c.date else ""
+            out += [f"{c.n}. *{one_line(c.title)}*{date}, `{where}` (characters "
+                    f"{c.start}–{c.end}): {quoted(one_line(c.quote))}"]
+        out.append("")
+    return "\n".join(out)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import regex
 from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.completion import Completer, WordCompleter
@@ -20,8 +22,20 @@ from qabot.analysis import surface_words
 from qabot.answer import Bot
 from qabot.answering.query import MAX_QUESTION_CHARS, clean
 from qabot.conversation import Conversation
+from qabot.lexicon import FAREWELLS, GREETINGS, HELP_WORDS, THANKS
 from qabot.models import Answer
-from qabot.render import Fragments, answer_fragments, one_line, safe, source_line, to_json, wrap
+from qabot.render import (
+    Fragments,
+    answer_fragments,
+    one_line,
+    safe,
+    source_line,
+    terminal_width,
+    to_json,
+    transcript_markdown,
+    valid_text,
+    wrap,
+)
 from qabot.segment import paragraphs
 from qabot.timeref import human_date
 
@@ -49,7 +63,8 @@ def history_path() -> Path:
 class _GuardedFileHistory(FileHistory):
     """prompt_toolkit's file history that survives the file becoming unwritable (a full
     disk, a revoked permission): one warning, then the history goes on in memory. Slash
-    commands are kept in memory only, and the file is private (0600): questions may be."""
+    commands are kept in memory only, so is a line that repeats the one before, and the file
+    is private (0600): questions may be."""
 
     def __init__(self, path: Path, warn: Callable[[str], None]) -> None:
         super().__init__(str(path))
@@ -58,7 +73,8 @@ class _GuardedFileHistory(FileHistory):
         self._writable = True
 
     def store_string(self, string: str) -> None:
-        if not self._writable or string.lstrip().startswith("/"):
+        last, self._last = getattr(self, "_last", None), string
+        if not self._writable or string.lstrip().startswith("/") or string == last:
             return
         try:
             super().store_string(string)
@@ -119,20 +135,37 @@ class Repl:
             "/k": (self._set_k, "/k N: how many passages to consider"),
             "/json": (self._toggle_json, "show answers as raw JSON (toggle)"),
             "/reset": (self._reset, "forget the conversation (follow-ups start afresh)"),
-            "/quit": (self._quit, "leave (also: exit, quit, Ctrl-D)"),
+            "/save": (self._save, "/save FILE: write the conversation as Markdown, cited"),
+            "/quit": (self._quit, "leave (also: exit, quit, :q, Ctrl-D)"),
         }
-        self.session: PromptSession[str] = PromptSession(
-            history=open_history(self.note),
-            auto_suggest=AutoSuggestFromHistory(),
-            completer=_SlashCompleter(list(self.commands)),
-            complete_while_typing=False,
-            input=input,
-            output=output,
-        )
+        self.transcript: list[tuple[str, Answer]] = []
+        self._input = input
+        self._output = output
+        self._session: PromptSession[str] | None = None
+        self.batch_mode = False
+
+    @property
+    def session(self) -> PromptSession[str]:
+        """The prompt_toolkit session, made on first use (a pipe never needs one)."""
+        if self._session is None:
+            self._session = PromptSession(
+                history=open_history(self.note),
+                auto_suggest=AutoSuggestFromHistory(),
+                completer=_SlashCompleter(list(self.commands)),
+                complete_while_typing=False,
+                input=self._input,
+                output=self._output,
+            )
+        return self._session
 
     # -- output --------------------------------------------------------------------------
 
     def emit(self, fragments: Fragments) -> None:
+        if self.batch_mode:  # plain text; with JSON on, stdout carries only the answers
+            stream = sys.stderr if self.json_mode else sys.stdout
+            stream.write(valid_text("".join(t for _, t in wrap(fragments, self._width()))))
+            stream.flush()
+            return
         fragments = wrap(fragments, self._width())
         if not self.colour:
             fragments = [("", text) for _, text in fragments]
@@ -146,11 +179,13 @@ class Repl:
         self.say(text, "class:note")
 
     def _width(self) -> int:
-        try:
-            cols = self.session.output.get_size().columns
-        except Exception:  # a dummy or closed output has no size
-            cols = 0
-        return max(40, min(cols or 88, 100)) - 1
+        cols = 0
+        if self._session is not None:
+            try:
+                cols = self._session.output.get_size().columns
+            except Exception:  # a dummy or closed output has no size
+                cols = 0
+        return max(40, min(cols or terminal_width(), 100)) - 1
 
     # -- the loop ------------------------------------------------------------------------
 
@@ -175,13 +210,35 @@ class Repl:
             if not self.handle(line):
                 return 0
 
+    def batch(self, lines: Iterable[str]) -> int:
+        """The chat without a prompt: each line as if typed (commands included), each
+        question echoed before its answer unless in JSON mode. The exit status."""
+        self.batch_mode = True
+        for line in lines:
+            if not line.strip():
+                continue
+            if not self.json_mode:
+                self.say(f"> {line}")
+            if not self.handle(line):
+                break
+        return 0
+
     def handle(self, line: str) -> bool:
         """Act on one input line; False means leave."""
         text = line.strip()
         if not text:
             return True
-        if text.casefold() in ("exit", "quit"):
+        said = " ".join(regex.sub(r"[!.,]+$", "", text.casefold()).split())
+        if said in FAREWELLS:
             return False
+        if said in HELP_WORDS:
+            return self._help("")
+        if said in GREETINGS:
+            self.say("Hello. Ask me anything about the articles; /help lists the commands.")
+            return True
+        if said in THANKS:
+            self.say("You're welcome.")
+            return True
         if text.startswith("/"):
             name, _, arg = text.partition(" ")
             command = self.commands.get(name.casefold())
@@ -197,6 +254,7 @@ class Repl:
         except KeyboardInterrupt:
             self.note("(interrupted)")
             return True
+        self.transcript.append((text, answer))
         self.show(answer)
         return True
 
@@ -205,12 +263,16 @@ class Repl:
     def show(self, answer: Answer) -> None:
         if self.json_mode:
             # One compact object, never wrapped: a line copied from the screen is valid JSON.
-            print_formatted_text(FormattedText([("", to_json(answer) + "\n")]),
-                                 output=self._printer, end="")
+            if self.batch_mode:
+                sys.stdout.write(to_json(answer) + "\n")
+                sys.stdout.flush()
+            else:
+                print_formatted_text(FormattedText([("", to_json(answer) + "\n")]),
+                                     output=self._printer, end="")
             return
         terms = set(self.bot.analyzer.tokenize(answer.interpreted_as))
-        self.emit([*answer_fragments(answer, lambda text: self._highlight(text, terms)),
-                   ("", "\n")])
+        self.emit([*answer_fragments(answer, lambda text: self._highlight(text, terms),
+                                     hint=True), ("", "\n")])
 
     def _highlight(self, text: str, terms: set[str]) -> Fragments:
         """The text with the question's terms in the highlight style."""
@@ -270,6 +332,10 @@ class Repl:
         answer = self._need_answer()
         if answer is None:
             return True
+        if not answer.citations:
+            self.note("The last answer cites nothing to open (it was declined); /sources "
+                      "shows the related passages.")
+            return True
         if not arg.isdigit() or not 1 <= int(arg) <= len(answer.citations):
             self.say(f"Usage: /open N, where N is 1 to {len(answer.citations)}.", "class:error")
             return True
@@ -283,7 +349,7 @@ class Repl:
         a, b = para
         self.emit([
             ("class:source",
-             f"{source_line(doc.title, c.date, doc.source)} · characters {a}–{b}\n"),
+             f"{source_line(doc.title, c.date, doc.source, c.line)} · characters {a}–{b}\n"),
             ("", one_line(doc.text[a : c.start])),
             ("class:hl", " " * (c.start > a) + one_line(c.quote)),
             ("", " " * (c.end < b) + one_line(doc.text[c.end : b]) + "\n"),
@@ -318,6 +384,28 @@ class Repl:
     def _reset(self, _: str) -> bool:
         self.conversation.reset()
         self.say("Conversation forgotten.")
+        return True
+
+    def _save(self, arg: str) -> bool:
+        if not arg:
+            self.say("Usage: /save FILE (Markdown: each question, its answer and sources).",
+                     "class:error")
+            return True
+        path = Path(arg).expanduser()
+        if not self.transcript:
+            self.note("Nothing to save yet: ask a question first.")
+            return True
+        try:
+            with open(path, "x", encoding="utf-8") as f:
+                f.write(transcript_markdown(self.transcript))
+        except FileExistsError:
+            self.say(f"{one_line(str(path))} exists; give a new file name.", "class:error")
+            return True
+        except OSError as exc:
+            self.say(f"Cannot write {one_line(str(path))} ({exc.strerror}).", "class:error")
+            return True
+        self.say(f"Saved {len(self.transcript)} question{'s' * (len(self.transcript) != 1)} "
+                 f"to {one_line(str(path))}.")
         return True
 
     def _quit(self, _: str) -> bool:

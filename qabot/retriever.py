@@ -170,6 +170,7 @@ class Retriever:
             text=doc.text[start:end],
             start=start,
             end=end,
+            line=doc.line_at(start),
         )
 
     def search(self, query: str, k: int = 5, doc_ids: Collection[str] | None = None

@@ -12,7 +12,9 @@ from conftest import ARTICLE_B, CORPUS_DIR, file_text
 from qabot.cli import main
 
 CONTRACT = {"question", "interpreted_as", "answer", "abstained", "confidence", "citations"}
-CITATION = {"n", "doc_id", "title", "date", "source", "quote", "start", "end", "score"}
+CITATION = {"n", "doc_id", "title", "date", "source", "quote", "start", "end", "score", "line"}
+PIPE_NOTICE = ("qabot: notice: reading questions from standard input, each line at a time "
+               "(end of input to finish)\n")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -36,7 +38,9 @@ def test_ask_json_is_the_public_contract(capsys: pytest.CaptureFixture[str]) -> 
     assert set(cite) == CITATION
     assert (cite["n"], cite["doc_id"], cite["date"]) == (1, ARTICLE_B, "2026-03-13")
     assert "203 million" in cite["quote"]
-    assert file_text(CORPUS_DIR / cite["source"])[cite["start"] : cite["end"]] == cite["quote"]
+    text = file_text(CORPUS_DIR / cite["source"])
+    assert text[cite["start"] : cite["end"]] == cite["quote"]
+    assert text.count("\n", 0, cite["start"]) + 1 == cite["line"]
 
 
 def test_ask_text_shows_sources_with_dates(capsys: pytest.CaptureFixture[str]) -> None:
@@ -45,8 +49,11 @@ def test_ask_text_shows_sources_with_dates(capsys: pytest.CaptureFixture[str]) -
     lines = out.splitlines()
     assert lines[0].startswith("The high-profile strategy paid off: Qwen App secured")
     assert "Sources:" in lines
-    assert (f"[1] Lin Junyang’s departure has finally been officially acknowledged by Alibaba"
-            f" · 13 Mar 2026 · {ARTICLE_B}.txt") in lines
+    source = lines[lines.index("Sources:") + 1]
+    assert source.startswith(f"[1] Lin Junyang’s departure has finally been officially "
+                             f"acknowledged by Alibaba · 13 Mar 2026 · {ARTICLE_B}.txt:")
+    # The answer is the quote word for word, so the quote is not printed a second time.
+    assert lines[-1] == source
 
 
 def test_ask_dash_reads_questions_from_stdin(capsys, monkeypatch) -> None:
@@ -55,7 +62,8 @@ def test_ask_dash_reads_questions_from_stdin(capsys, monkeypatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(f"{USERS}\n\nhow do I bake bread?\n"))
     code, out, _ = run(capsys, "ask", "-", "--json")
     rows = [json.loads(line) for line in out.splitlines()]
-    assert code == 0 and [r["question"] for r in rows] == [USERS, "how do I bake bread?"]
+    # Like grep: status 1 because one question was declined.
+    assert code == 1 and [r["question"] for r in rows] == [USERS, "how do I bake bread?"]
     assert [r["abstained"] for r in rows] == [False, True]
 
 
@@ -67,7 +75,8 @@ def test_search_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert "0.8B, 2B, 4B, and 9B" in data["hits"][0]["text"]
     code, out, _ = run(capsys, "search", "-k", "1", "Qwen3.5 parameter sizes")
     assert out.startswith("1. Lin Junyang’s departure has finally been officially acknowledged"
-                          f" by Alibaba · 13 Mar 2026 · {ARTICLE_B}.txt · score ")
+                          f" by Alibaba · 13 Mar 2026 · {ARTICLE_B}.txt:")
+    assert " · score " in out.splitlines()[0]
 
 
 @pytest.mark.parametrize(
@@ -122,7 +131,7 @@ def test_chat_reads_a_conversation_from_a_pipe(tmp_path: Path) -> None:
         [sys.executable, "-m", "qabot", "chat", "--json"], cwd=tmp_path, capture_output=True,
         text=True, timeout=120, input="Who is Zhou Hao?\nwho did he report to?\n",
     )
-    assert proc.returncode == 0 and proc.stderr == ""
+    assert proc.returncode == 0 and proc.stderr == PIPE_NOTICE
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["interpreted_as"] for r in rows] == ["Who is Zhou Hao?",
                                                    "who did Zhou Hao report to?"]
@@ -132,7 +141,7 @@ def test_bare_qabot_with_empty_stdin_ends_cleanly(tmp_path: Path) -> None:
     with open(os.devnull, encoding="utf-8") as devnull:
         proc = subprocess.run([sys.executable, "-m", "qabot"], cwd=tmp_path, stdin=devnull,
                               capture_output=True, text=True, timeout=120)
-    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", PIPE_NOTICE)
 
 
 def test_chat_text_transcript(capsys, monkeypatch) -> None:

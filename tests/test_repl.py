@@ -43,9 +43,10 @@ def test_banner_answer_and_ctrl_d(bot: Bot) -> None:
     text = flat(out)
     assert text.startswith("qabot · 2 articles, 60 passages, 6 Mar 2026 – 13 Mar 2026 · "
                            f"/help for commands, Ctrl-D to quit {USERS_QUOTE}")
+    # The answer is the quote word for word: the source shows where it is, not it again.
     assert ("the highest globally. [1] Sources: [1] Lin Junyang’s departure has finally been "
-            f"officially acknowledged by Alibaba · 13 Mar 2026 · {ARTICLE_B}.txt "
-            f"“{USERS_QUOTE}") in text
+            f"officially acknowledged by Alibaba · 13 Mar 2026 · {ARTICLE_B}.txt:32 "
+            "/open 1 shows the paragraph") in text
     assert "Sources:" in out.splitlines()
 
 
@@ -55,8 +56,17 @@ def test_output_is_word_wrapped_to_the_terminal(bot: Bot) -> None:
     assert max(len(line) for line in lines if "·" not in line) <= 79  # 80 columns
     for word in ("month-over-month", "552.83%", "003_c0140778ee731637.txt"):
         assert word in out  # never split across lines
-    quote = next(i for i, line in enumerate(lines) if line.startswith("    “The high-profile"))
-    assert lines[quote + 1].startswith("    ")  # continuation keeps the snippet's indent
+
+
+def test_wrapping_keeps_indents_and_never_splits_a_word_across_styles() -> None:
+    from qabot.render import wrap
+
+    fragments = [("", "    “"), ("class:hl", "203"), ("", " mil"), ("class:hl", "lion"),
+                 ("", " monthly active users " * 4 + "”\n")]
+    text = "".join(t for _, t in wrap(fragments, 14))
+    lines = text.splitlines()
+    assert all(line.startswith("    ") for line in lines)
+    assert "million" in text  # "mil" + "lion" in two styles is still one word
 
 
 def test_ctrl_c_clears_the_line_and_does_not_exit(bot: Bot) -> None:

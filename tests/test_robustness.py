@@ -154,7 +154,7 @@ def test_escape_sequences_in_articles_never_reach_the_terminal(tmp_path: Path) -
 
 def test_control_characters_in_a_question_are_not_echoed(tmp_path: Path) -> None:
     proc = qabot("ask", "why\x1b[2J did Lin resign?")
-    assert proc.returncode == 0 and "\x1b" not in proc.stdout
+    assert proc.returncode in (0, 1) and "\x1b" not in proc.stdout  # answered or declined
 
 
 # -- cache files -------------------------------------------------------------------------

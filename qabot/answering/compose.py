@@ -24,6 +24,7 @@ def citation(n: int, doc: Document, start: int, end: int, score: float) -> Citat
         n=n, doc_id=doc.id, title=doc.title,
         date=doc.date.isoformat() if doc.date else None, source=doc.source,
         quote=doc.text[start:end], start=start, end=end, score=round(score, 4),
+        line=doc.line_at(start),
     )
 
 
