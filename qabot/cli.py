@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from qabot import __version__
 from qabot.errors import QabotError
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ EPILOGS = {
     "index": """examples:
   qabot index
   qabot index --corpus ~/news
+""",
+    "completion": """examples:
+  qabot completion bash > ~/.local/share/bash-completion/completions/qabot
+  qabot completion zsh > "${fpath[1]}/_qabot"
 """,
     "cache": """examples:
   qabot cache          what the cache holds, and where
@@ -111,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ask questions about a folder of news articles; every answer is cited.",
         epilog=EPILOGS["qabot"], formatter_class=fmt,
     )
-    parser.add_argument("--version", action="version", version=f"qabot {_version()}")
+    parser.add_argument("--version", action="version", version=f"qabot {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     ask = sub.add_parser("ask", help="answer a question with citations", epilog=EPILOGS["ask"],
@@ -160,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
                            "it. Everything there is rebuilt when needed.")
     cache.add_argument("action", nargs="?", choices=("show", "clear"), default="show",
                        help="show (default) or clear")
+    comp = sub.add_parser("completion", help="print a shell completion script (bash, zsh)",
+                          epilog=EPILOGS["completion"], formatter_class=fmt,
+                          description="Print the completion script for your shell, made "
+                          "from this command line's own options (by shtab).")
+    comp.add_argument("shell", choices=("bash", "zsh"))
     return parser
 
 
@@ -176,20 +186,20 @@ def apply_settings(args: argparse.Namespace) -> None:
         args.k = settings.k
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("qabot")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def _out(text: str) -> None:
     from qabot.render import valid_text
 
     sys.stdout.write(valid_text(text) + "\n")
     sys.stdout.flush()
+
+
+def _show(text: str) -> None:
+    """Text for a reader: through the pager when it is longer than the terminal."""
+    from qabot.pager import page
+    from qabot.render import valid_text
+
+    if not page(valid_text(text) + "\n"):
+        _out(text)
 
 
 def _warn(message: str) -> None:
@@ -299,8 +309,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         declined += answer.abstained
         if args.json:
             _out(to_json(answer))
-        else:
+        elif batch:
             _out(("" if first else "\n") + answer_text(answer))
+        else:
+            _show(answer_text(answer))
         first = False
     # Like grep: 0 when answered, 1 when declined (or, for '-', when any line was).
     return 1 if failed or declined else 0
@@ -315,7 +327,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         _out(to_json({"query": query, "hits": [h.model_dump(mode="json") for h in hits]}))
     else:
-        _out(hits_text(hits))
+        _show(hits_text(hits))
     return 0
 
 
@@ -325,12 +337,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
     stdin = _stdin()
     bot = make_bot(args.corpus)
     if stdin.isatty() and sys.stdout.isatty():
-        return Repl(bot, k=args.k, json_mode=args.json).run()
+        return Repl(bot, k=args.k, json_mode=args.json, loader=make_bot).run()
     # No prompt: a pipe in or out. Commands work as on a terminal; answers are plain text.
     what = "a line" if stdin.isatty() else "each line"
     _notice(f"reading questions from standard input, {what} at a time "
             f"({'Ctrl-D' if stdin.isatty() else 'end of input'} to finish)")
-    repl = Repl(bot, k=args.k, json_mode=args.json, colour=False)
+    repl = Repl(bot, k=args.k, json_mode=args.json, colour=False, loader=make_bot)
     return repl.batch(_lines(stdin))
 
 
@@ -359,6 +371,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for problem in problems:
             sys.stderr.write(f"qabot eval: below threshold: {problem}\n")
         return 1 if problems else 0
+    return 0
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    import shtab
+
+    _out(shtab.complete(build_parser(), shell=args.shell).rstrip("\n"))
     return 0
 
 
@@ -406,6 +425,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ask": cmd_ask, "search": cmd_search, "chat": cmd_chat, "eval": cmd_eval,
     "index": cmd_index,
     "cache": cmd_cache,
+    "completion": cmd_completion,
 }
 
 

@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 from qabot.cache import atomic_write, cache_dir, remove_stale_temp
 from qabot.errors import CorpusError
@@ -81,9 +79,14 @@ def _front_matter(text: str, start: int, name: str, warnings: list[str]
                   ) -> tuple[int, dict[str, object]]:
     """(offset after the block, its fields) for YAML front matter at ``start``; (start, {})
     when there is none. The block is metadata: it is never indexed."""
-    handler = YAMLHandler()
     rest = text[start:]
-    if not rest.startswith("---") or not handler.detect(rest):
+    if not rest.startswith("---"):
+        return start, {}
+    import yaml  # only for files that start like front matter: start-up stays quick
+    from frontmatter.default_handlers import YAMLHandler
+
+    handler = YAMLHandler()
+    if not handler.detect(rest):
         return start, {}
     try:
         block, content = handler.split(rest)

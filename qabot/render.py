@@ -159,16 +159,34 @@ def hits_fragments(hits: Sequence[Hit]) -> Fragments:
     return out
 
 
+def _fit_source(text: str, width: int) -> str:
+    """A source line too wide for the terminal, broken only between its " · " parts (the
+    file name stays whole and copyable); continuation lines are indented."""
+    lines = []
+    for line in text.split("\n"):
+        parts = line.split(" · ")
+        current = parts[0]
+        for part in parts[1:]:
+            if len(current) + 3 + len(part) > width and current.strip():
+                lines.append(current + " ·")
+                current = "    " + part
+            else:
+                current += " · " + part
+        lines.append(current)
+    return "\n".join(lines)
+
+
 def wrap(fragments: Fragments, width: int) -> Fragments:
     """Word-wrap styled text to ``width`` columns; continuation lines keep the indent of
     the line they continue (the quoted snippets are indented by four spaces). A word is
     never split, even when its letters are in two styles (a highlighted stem). Source
-    lines ("title · date · file") are never broken, so a file name can be copied whole."""
+    lines ("title · date · file") break only between their parts, so a file name can be
+    copied whole."""
     # Pieces: (style, text), each a newline, a run of spaces or part of a word.
     pieces: list[tuple[str, str]] = []
     for style, text in fragments:
         if style == "class:source":
-            pieces.append((style, text))
+            pieces.append((style, _fit_source(text, width)))
             continue
         pieces.extend((style, p) for p in regex.split(r"(\n|[ ]+)", text) if p)
     out: Fragments = []

@@ -15,6 +15,7 @@ from prompt_toolkit.document import Document as PTDocument
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
@@ -22,8 +23,10 @@ from qabot.analysis import surface_words
 from qabot.answer import Bot
 from qabot.answering.query import MAX_QUESTION_CHARS, clean
 from qabot.conversation import Conversation
+from qabot.errors import QabotError
 from qabot.lexicon import FAREWELLS, GREETINGS, HELP_WORDS, THANKS
 from qabot.models import Answer
+from qabot.pager import page
 from qabot.render import (
     Fragments,
     answer_fragments,
@@ -121,12 +124,17 @@ class Repl:
         output: Output | None = None,
         printer: Output | None = None,
         colour: bool | None = None,
+        loader: Callable[[str], Bot] | None = None,
     ) -> None:
         self.bot = bot
+        self._loader = loader  # builds a bot for /corpus PATH
         self.conversation = Conversation(bot, k=k)
         self.json_mode = json_mode
         self._printer = printer
-        self.colour = (not os.environ.get("NO_COLOR")) if colour is None else colour
+        # TERM=dumb: no escape codes at all, so output is written as plain text.
+        self.dumb = os.environ.get("TERM") == "dumb" and printer is None
+        self.colour = (not os.environ.get("NO_COLOR") and not self.dumb
+                       ) if colour is None else colour
         self.commands: dict[str, tuple[Callable[[str], bool], str]] = {
             "/help": (self._help, "this list"),
             "/sources": (self._sources, "the full passages behind the last answer"),
@@ -136,6 +144,8 @@ class Repl:
             "/json": (self._toggle_json, "show answers as raw JSON (toggle)"),
             "/reset": (self._reset, "forget the conversation (follow-ups start afresh)"),
             "/save": (self._save, "/save FILE: write the conversation as Markdown, cited"),
+            "/edit": (self._edit, "write a question (or several, one per line) in $EDITOR"),
+            "/corpus": (self._corpus, "/corpus PATH: ask another folder (alone: which one)"),
             "/quit": (self._quit, "leave (also: exit, quit, :q, Ctrl-D)"),
         }
         self.transcript: list[tuple[str, Answer]] = []
@@ -148,11 +158,19 @@ class Repl:
     def session(self) -> PromptSession[str]:
         """The prompt_toolkit session, made on first use (a pipe never needs one)."""
         if self._session is None:
+            keys = KeyBindings()
+
+            @keys.add("escape", "enter")  # Alt-Enter: a new line instead of sending
+            def _newline(event: KeyPressEvent) -> None:
+                event.current_buffer.insert_text("\n")
+
             self._session = PromptSession(
                 history=open_history(self.note),
                 auto_suggest=AutoSuggestFromHistory(),
                 completer=_SlashCompleter(list(self.commands)),
                 complete_while_typing=False,
+                key_bindings=keys,
+                enable_open_in_editor=True,  # Ctrl-X Ctrl-E, as in bash
                 input=self._input,
                 output=self._output,
             )
@@ -161,8 +179,8 @@ class Repl:
     # -- output --------------------------------------------------------------------------
 
     def emit(self, fragments: Fragments) -> None:
-        if self.batch_mode:  # plain text; with JSON on, stdout carries only the answers
-            stream = sys.stderr if self.json_mode else sys.stdout
+        if self.batch_mode or self.dumb:  # plain text; in a JSON batch stdout holds answers
+            stream = sys.stderr if self.json_mode and self.batch_mode else sys.stdout
             stream.write(valid_text("".join(t for _, t in wrap(fragments, self._width()))))
             stream.flush()
             return
@@ -171,6 +189,15 @@ class Repl:
             fragments = [("", text) for _, text in fragments]
         print_formatted_text(FormattedText(fragments), style=STYLE, output=self._printer,
                              end="")
+
+    def long(self, fragments: Fragments) -> None:
+        """Output that may be long (/docs, /sources, /help): through the pager when it is
+        taller than the terminal."""
+        if not self.batch_mode and self._session is not None:
+            text = "".join(t for _, t in wrap(fragments, self._width()))
+            if page(valid_text(text)):
+                return
+        self.emit(fragments)
 
     def say(self, text: str, style: str = "") -> None:
         self.emit([(style, safe(text) + "\n")])
@@ -224,9 +251,17 @@ class Repl:
         return 0
 
     def handle(self, line: str) -> bool:
-        """Act on one input line; False means leave."""
+        """Act on one input line; False means leave. Several lines (pasted, typed with
+        Alt-Enter, or from /edit) are several questions, answered in turn."""
         text = line.strip()
         if not text:
+            return True
+        if "\n" in text:
+            parts = [p for p in text.splitlines() if p.strip()]
+            for part in parts:
+                self.note(f"> {one_line(part, 200)}")
+                if not self.handle(part):
+                    return False
             return True
         said = " ".join(regex.sub(r"[!.,]+$", "", text.casefold()).split())
         if said in FAREWELLS:
@@ -263,7 +298,7 @@ class Repl:
     def show(self, answer: Answer) -> None:
         if self.json_mode:
             # One compact object, never wrapped: a line copied from the screen is valid JSON.
-            if self.batch_mode:
+            if self.batch_mode or self.dumb:
                 sys.stdout.write(to_json(answer) + "\n")
                 sys.stdout.flush()
             else:
@@ -314,6 +349,7 @@ class Repl:
             (h.doc_id, h.start, h.end) for h in answer.related
         ]
         table = self.bot.retriever.passages
+        out: Fragments = []
         for doc_id, start, end in spans:
             for p in (table[i] for i in table.positions([doc_id])):
                 if p.start <= start and end <= p.end and p.id not in shown:
@@ -323,9 +359,10 @@ class Repl:
                             f"{human_date(doc.date.isoformat() if doc.date else None)}")
                     if p.section:
                         head += f" · § {one_line(p.section)}"
-                    self.emit([("class:source", head + "\n"), *self._highlight(p.text, terms),
-                               ("", "\n\n")])
+                    out += [("class:source", head + "\n"), *self._highlight(p.text, terms),
+                            ("", "\n\n")]
                     break
+        self.long(out)
         return True
 
     def _open(self, arg: str) -> bool:
@@ -363,7 +400,7 @@ class Repl:
             date = human_date(d.date.isoformat() if d.date else None)
             lines.append(f"{date:>12} · {one_line(d.title)} · {one_line(d.source)}"
                          f" · {counts.get(d.id, 0)} passages")
-        self.say("\n".join(lines))
+        self.long([("", safe("\n".join(lines)) + "\n")])
         return True
 
     def _set_k(self, arg: str) -> bool:
@@ -406,6 +443,46 @@ class Repl:
             return True
         self.say(f"Saved {len(self.transcript)} question{'s' * (len(self.transcript) != 1)} "
                  f"to {one_line(str(path))}.")
+        return True
+
+    def _edit(self, _: str) -> bool:
+        import shlex
+        import subprocess
+        import tempfile
+
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "question.txt"
+            path.write_text("", encoding="utf-8")
+            try:
+                subprocess.run([*shlex.split(editor), str(path)], check=False)
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except (OSError, ValueError) as exc:
+                self.say(f"Cannot run the editor {one_line(editor)!r} ({exc}).", "class:error")
+                return True
+        if not text.strip():
+            self.note("Nothing written; nothing asked.")
+            return True
+        return self.handle(text)
+
+    def _corpus(self, arg: str) -> bool:
+        corpus = self.bot.retriever.corpus
+        if not arg:
+            n = len(corpus.documents)
+            where = one_line(corpus.origin or corpus.root)
+            self.say(f"Asking {n} article{'s' * (n != 1)} in {where}.")
+            return True
+        if self._loader is None:
+            self.say("Switching corpus is not available here.", "class:error")
+            return True
+        try:
+            bot = self._loader(os.path.expanduser(arg))
+        except QabotError as exc:
+            self.say(one_line(str(exc)), "class:error")
+            return True
+        self.bot = bot
+        self.conversation = Conversation(bot, k=self.conversation.k)
+        self.say(self.banner())
         return True
 
     def _quit(self, _: str) -> bool:

@@ -53,7 +53,7 @@ def test_banner_answer_and_ctrl_d(bot: Bot) -> None:
 def test_output_is_word_wrapped_to_the_terminal(bot: Bot) -> None:
     _, out = transcript(bot, f"{USERS}\n/sources\n\x04")
     lines = out.splitlines()
-    assert max(len(line) for line in lines if "·" not in line) <= 79  # 80 columns
+    assert max(len(line) for line in lines if "·" not in line and "§" not in line) <= 79
     for word in ("month-over-month", "552.83%", "003_c0140778ee731637.txt"):
         assert word in out  # never split across lines
 
@@ -192,3 +192,82 @@ def test_banner_counts_a_single_article(tmp_path: Path) -> None:
     _, out = transcript(bot, "\x04")
     assert out.splitlines()[0] == ("qabot · 1 article, 1 passage · /help for commands, "
                                    "Ctrl-D to quit")
+
+
+def _pty_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
+    return {**env, "TERM": "xterm", **extra}
+
+
+def test_long_output_goes_through_the_pager_on_a_terminal(tmp_path: Path) -> None:
+    paged = tmp_path / "paged.txt"
+    pager = f"{sys.executable} -c \"import sys; open(sys.argv[1], 'w').write(sys.stdin.read())\""
+    env = _pty_env(tmp_path, PAGER=f"{pager} {paged}")
+    child = pexpect.spawn(sys.executable, ["-m", "qabot", "search", "-k", "20", "Qwen"], env=env,
+                          encoding="utf-8", timeout=60, dimensions=(24, 80), cwd=str(tmp_path))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    text = paged.read_text(encoding="utf-8")
+    assert text.startswith("1. ") and "20. " in text
+
+
+def test_a_60_column_terminal_and_term_dumb(tmp_path: Path) -> None:
+    env = _pty_env(tmp_path, TERM="dumb")
+    child = pexpect.spawn(sys.executable, ["-m", "qabot"], env=env, encoding="utf-8",
+                          timeout=60, dimensions=(40, 60), cwd=str(tmp_path))
+    log = io.StringIO()
+    child.logfile_read = log
+    child.expect("ask")
+    child.sendline(USERS)
+    child.expect("/open 1 shows the paragraph")
+    child.sendline("/quit")
+    child.expect(pexpect.EOF)
+    child.close()
+    out = log.getvalue()
+    assert child.exitstatus == 0 and "203 million" in " ".join(out.split())
+    answer_lines = [line for line in out.splitlines() if "·" not in line and "ask›" not in line]
+    assert all(len(line) <= 60 for line in answer_lines)
+    assert "\x1b[0;1m" not in out and "\x1b[3" not in out  # no styles under TERM=dumb
+
+
+def test_several_lines_are_several_questions_and_edit_uses_the_editor(
+        bot: Bot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = tmp_path / "editor.py"
+    script.write_text("import sys\nopen(sys.argv[1], 'w').write('Who is Zhou Hao?\\n"
+                      "who did he report to?\\n')\n", encoding="utf-8")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    _, out = transcript(bot, "/edit\n\x04")
+    assert "> Who is Zhou Hao?" in out and "> who did he report to?" in out
+    assert "(interpreted as: who did Zhou Hao report to?)" in out
+    # Alt-Enter puts a new line in the message instead of sending it.
+    _, out = transcript(bot, "hello\x1b\rthanks\n\x04")
+    assert "Hello. Ask me anything" in out and "You're welcome." in out
+
+
+def test_corpus_switches_folders_and_save_writes_markdown(bot: Bot, tmp_path: Path) -> None:
+    from qabot.corpus import load_corpus
+    from qabot.retriever import Retriever
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Storm hits\n\nDate: 2026-03-06\n\nThe storm closed the "
+                                  "coastal road on Friday.\n", encoding="utf-8")
+
+    def loader(path: str) -> Bot:
+        return Bot(Retriever.from_corpus(load_corpus(path)))
+
+    saved = tmp_path / "chat.md"
+    buf = io.StringIO()
+    with create_pipe_input() as inp:
+        inp.send_text(f"/corpus\n/corpus {folder}\nWhat did the storm close?\n/save {saved}\n"
+                      f"/save {saved}\n/corpus /no/such\n\x04")
+        Repl(bot, input=inp, output=DummyOutput(), printer=PlainTextOutput(buf), colour=False,
+             loader=loader).run()
+    out = " ".join(buf.getvalue().split())
+    assert "Asking 2 articles in" in out and "qabot · 1 article, 1 passage, 6 Mar 2026" in out
+    assert "The storm closed the coastal road on Friday. [1]" in out
+    assert "exists; give a new file name." in out and "/no/such: no such file" in out
+    md = saved.read_text(encoding="utf-8")
+    assert md.startswith("# qabot conversation\n\n## What did the storm close?")
+    assert "1. *Storm hits*, 6 Mar 2026, `a.txt:5` (characters" in md
