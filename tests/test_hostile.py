@@ -214,3 +214,31 @@ def test_the_word_frequency_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -
         got = table.zipf(["the", f"word{i}", "of", f"other{i}"])
         assert set(got) == {"the", f"word{i}", "of", f"other{i}"}
         assert len(table._cache) <= 5
+
+
+def test_deeply_nested_learned_names_are_relearned_not_a_crash(articles: Path) -> None:
+    from qabot import store
+
+    first = Retriever.from_corpus(load_corpus(articles), cache=True)
+    assert first.cache_path is not None
+    groups = first.entities.groups
+    names = store.entities_path(first.cache_path)
+    names.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    again = Retriever.from_corpus(load_corpus(articles), cache=True)
+    assert again.entities.groups == groups
+
+
+def test_gold_files_with_unknown_documents_or_blank_answers_name_the_line(
+        tmp_path: Path, bot) -> None:  # type: ignore[no-untyped-def]
+    from qabot.errors import GoldSetError
+    from qabot.evaluate import evaluate, load_gold
+
+    row = {"id": "a", "question": "Who?", "type": "who", "answers": ["x"],
+           "evidence": [{"doc_id": "nope", "quote": "x"}]}
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n" + json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(GoldSetError, match=r"gold.jsonl:2: evidence.doc_id: no document 'nope'"):
+        evaluate(bot, load_gold(path))
+    path.write_text(json.dumps({**row, "answers": [" "]}) + "\n", encoding="utf-8")
+    with pytest.raises(GoldSetError, match=r"gold.jsonl:1: answers.0"):
+        load_gold(path)
