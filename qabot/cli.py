@@ -69,10 +69,13 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors: ``qabot ask: error: ... (see --help)``, status 2, and
     a suggestion for a mistyped command."""
 
+    chat_words = False  # the words were taken as the bare command's chat options
+
     def error(self, message: str) -> NoReturn:
         import re
 
-        m = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        m = re.search(r"argument COMMAND: invalid choice: '([^']*)' \(choose from (.*)\)",
+                      message)
         if m:
             import difflib
 
@@ -81,10 +84,11 @@ class _Parser(argparse.ArgumentParser):
             if near:
                 message = f"no command {m.group(1)!r}; did you mean {near[0]!r}?"
             else:
+                words = m.group(1) if " " in m.group(1) else f"{m.group(1)} ..."
                 message = (f"no command {m.group(1)!r} (commands: {', '.join(choices)}); "
-                           f"to ask a question, use: qabot ask \"{m.group(1)} ...\"")
-        elif "unrecognized arguments" in message and self.prog.endswith(" ask"):
-            message += "; put the question in quotes"
+                           f"to ask a question, use: qabot ask \"{words}\"")
+        elif "unrecognized arguments" in message and _Parser.chat_words:
+            message += "; to ask one question, use: qabot ask QUESTION"
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
@@ -92,9 +96,9 @@ def _k(value: str) -> int:
     try:
         k = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"-k takes a whole number, not {value!r}") from None
+        raise argparse.ArgumentTypeError(f"takes a whole number, not {value!r}") from None
     if not 1 <= k <= MAX_K:
-        raise argparse.ArgumentTypeError(f"-k must be between 1 and {MAX_K}, not {k}")
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_K}, not {k}")
     return k
 
 
@@ -309,8 +313,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         declined += answer.abstained
         if args.json:
             _out(to_json(answer))
-        elif batch:
-            _out(("" if first else "\n") + answer_text(answer))
+        elif batch:  # each answer under its question, so a batch reads as one document
+            _out(("" if first else "\n") + f"> {question}\n" + answer_text(answer))
         else:
             _show(answer_text(answer))
         first = False
@@ -328,7 +332,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         _out(to_json({"query": query, "hits": [h.model_dump(mode="json") for h in hits]}))
     else:
         _show(hits_text(hits))
-    return 0
+    return 0 if hits else 1  # like grep: 1 when no passage matches
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -457,6 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if words and words[0].startswith("-") and words[0] not in ("-h", "--help",
                                                                   "--version"):
             words = ["chat", *words]  # the chat's options work on the bare command
+            _Parser.chat_words = True
         args = parser.parse_args(words)
         if args.command is None:
             args = parser.parse_args(["chat", *words])

@@ -37,14 +37,22 @@ def default_corpus_path() -> Path:
     return Path(__file__).resolve().parent.parent / "corpus"
 
 
+_LINK = regex.compile(r"!?\[([^\]]*)\]\([^)]*\)|<[^>]*>|https?://\S+")
+_TITLE_SCAN = 8  # spans looked at for a heading before the first sentence is taken
+
+
 def derive_title(text: str, body_start: int, body_end: int) -> str:
-    """A short human-readable title: the first sentence, cut at a clause break if long."""
+    """A short human-readable title: the first heading among the first few spans, else the
+    first sentence with words in it (not a badge or a bare link), cut at a clause break if
+    long; always one line."""
     spans = segment(text, body_start, min(body_end, body_start + 2000))
-    if not spans:
+    readable = [sp for sp in spans[:_TITLE_SCAN]
+                if regex.search(r"\p{L}{2}", _LINK.sub(r"\1", sp.text))]
+    if not readable:
         return ""
-    first = spans[0]
+    first = next((sp for sp in readable if sp.heading), readable[0])
     title = heading_title(first.text) if first.heading else first.text
-    title = title.rstrip(".!?…").strip()
+    title = " ".join(_LINK.sub(r"\1", title).split()).rstrip(".!?…").strip()
     if len(title) <= _TITLE_MAX:
         return title
     for m in _TITLE_BREAK.finditer(title):

@@ -212,7 +212,7 @@ class Repl:
                 cols = self._session.output.get_size().columns
             except Exception:  # a dummy or closed output has no size
                 cols = 0
-        return max(40, min(cols or terminal_width(), 100)) - 1
+        return max(40, cols or terminal_width()) - 1
 
     # -- the loop ------------------------------------------------------------------------
 
@@ -229,7 +229,10 @@ class Repl:
         self.say(self.banner(), "class:banner")
         while True:
             try:
-                line = self.session.prompt([("class:prompt", "ask› ")], style=STYLE)
+                if self.dumb:  # no escape codes at all: the plain line editor
+                    line = input("ask› ")
+                else:
+                    line = self.session.prompt([("class:prompt", "ask› ")], style=STYLE)
             except KeyboardInterrupt:
                 continue  # Ctrl-C clears the line
             except EOFError:
@@ -278,8 +281,13 @@ class Repl:
             name, _, arg = text.partition(" ")
             command = self.commands.get(name.casefold())
             if command is None:
-                self.say(f"Unknown command {one_line(name, 40)}. Type /help for the list.",
-                         "class:error")
+                import difflib
+
+                near = difflib.get_close_matches(name.casefold(), list(self.commands), n=1,
+                                                 cutoff=0.75)
+                hint = f"Did you mean {near[0]}? " if near else ""
+                self.say(f"Unknown command {one_line(name, 40)}. {hint}Type /help for the "
+                         "list.", "class:error")
                 return True
             return command[0](arg.strip())
         if clean(text)[1]:
@@ -328,8 +336,12 @@ class Repl:
     def _help(self, _: str) -> bool:
         lines = ["Ask a question in plain English, or use a command:"]
         lines += [f"  {name:<9} {text}" for name, (_, text) in self.commands.items()]
-        lines.append("Ctrl-C clears the line; Ctrl-D or /quit leaves.")
-        self.say("\n".join(lines))
+        if self.batch_mode:
+            lines.append("Reading one line at a time from standard input; /quit stops.")
+        else:
+            lines.append("Alt-Enter starts a new line; Ctrl-C clears the line; Ctrl-D or "
+                         "/quit leaves.")
+        self.long([("", safe("\n".join(lines)) + "\n")])
         return True
 
     def _need_answer(self) -> Answer | None:
@@ -374,7 +386,10 @@ class Repl:
                       "shows the related passages.")
             return True
         if not arg.isdigit() or not 1 <= int(arg) <= len(answer.citations):
-            self.say(f"Usage: /open N, where N is 1 to {len(answer.citations)}.", "class:error")
+            n = len(answer.citations)
+            which = "1" if n == 1 else f"1 to {n}"
+            self.say(f"Usage: /open N, where N is {which} (the last answer has {n} "
+                     f"source{'s' * (n != 1)}).", "class:error")
             return True
         c = answer.citations[int(arg) - 1]
         doc = self.bot.retriever.document(c.doc_id)

@@ -148,6 +148,10 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # bundled articles' text does (README, "Corpus formats"). 100 columns: the widest common
 # wrap (72-80 is usual).
 WRAP_WIDTH = 100
+# ...and the median line but the last is at least this long: wrapped lines are filled to
+# near the width (72-80 usually), while "Program: GNU bc" / "Author: ..." fields, addresses
+# and commands are short lines that must stay apart.
+WRAP_FILLED = 40
 _LINE_END_STOP = regex.compile(r"[.!?…][\"”’')\]]*$")
 _SETEXT = regex.compile(r"^(?:=+|-+)$")
 _ITEM = regex.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+\S")
@@ -169,40 +173,68 @@ def blocks(text: str, start: int, end: int) -> Iterator[list[tuple[int, int]]]:
         yield block
 
 
+def _indent(text: str, start: int) -> str:
+    line_start = text.rfind("\n", 0, start) + 1
+    return text[line_start:start]
+
+
 def is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
-    """Whether a block's lines are one hard-wrapped paragraph rather than one paragraph
-    (or heading) per line."""
+    """Whether a block's lines are hard-wrapped paragraphs rather than one paragraph (or
+    heading, field, command) per line. Wrapped: no line wider than WRAP_WIDTH, and either
+    the lines are filled (median at least WRAP_FILLED) and some line stops short of a
+    sentence's end or runs on into a lower-case word, or, with short lines not indented as
+    code, some line runs on into a lower-case word."""
     if len(lines) < 2 or max(e - s for s, e in lines) > WRAP_WIDTH:
         return False
-    return any(not _LINE_END_STOP.search(text, s, e) or text[nxt].islower()
-               for (s, e), (nxt, _) in itertools.pairwise(lines))
+    pairs = list(itertools.pairwise(lines))
+    runs_on = any(text[nxt].islower() for _, (nxt, _) in pairs)
+    open_ended = runs_on or any(not _LINE_END_STOP.search(text, s, e) for (s, e), _ in pairs)
+    lengths = sorted(e - s for s, e in lines[:-1])
+    if lengths[len(lengths) // 2] >= WRAP_FILLED:
+        return open_ended  # filled lines: prose, indented or not
+    # Short lines run on only when they are not indented as code (4 spaces or a tab):
+    # "make timetest" then "make" are two commands.
+    code = all(_indent(text, s).expandtabs(4).startswith("    ") for s, _ in lines)
+    return runs_on and not code
 
 
 def _units(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int, bool]]:
-    """(start, end, is_heading) of the paragraphs and headings of one block: in wrapped
-    text, the lines of a paragraph join, and only a Markdown heading ("# Title" or a line
-    underlined with = or -) or a list item starts a new one; otherwise each line is a
-    paragraph, or a heading when ``is_heading``."""
-    wrapped = is_wrapped(text, lines)
-    run: tuple[int, int] | None = None
+    """(start, end, is_heading) of the paragraphs and headings of one block. Markdown
+    headings ("# Title", or a line underlined with = or -) stand apart; each run of lines
+    between them is judged on its own: in wrapped text its lines join, and only a list item
+    starts a new paragraph; otherwise each line is a paragraph, or a heading when
+    ``is_heading``."""
+    run: list[tuple[int, int]] = []
     i = 0
     while i < len(lines):
         s, e = lines[i]
-        line = text[s:e]
         setext = i + 1 < len(lines) and bool(_SETEXT.match(text[slice(*lines[i + 1])]))
-        heading = setext or bool(_MD_HEADING.match(line))
-        if run is not None and (not wrapped or heading or _ITEM.match(line)):
-            yield run[0], run[1], False
-            run = None
-        if heading or (not wrapped and is_heading(line)):
+        if setext or _MD_HEADING.match(text[s:e]):
+            yield from _paragraphs_of(text, run)
+            run = []
             yield s, e, True
-        elif run is None:
-            run = (s, e)
-        else:
-            run = (run[0], e)
-        i += 2 if setext else 1
-    if run is not None:
-        yield run[0], run[1], False
+            i += 2 if setext else 1
+            continue
+        run.append((s, e))
+        i += 1
+    yield from _paragraphs_of(text, run)
+
+
+def _paragraphs_of(text: str, lines: list[tuple[int, int]]
+                   ) -> Iterator[tuple[int, int, bool]]:
+    if not lines:
+        return
+    if not is_wrapped(text, lines):
+        for s, e in lines:
+            yield s, e, is_heading(text[s:e])
+        return
+    start, end = lines[0]
+    for s, e in lines[1:]:
+        if _ITEM.match(text[s:e]):
+            yield start, end, False
+            start = s
+        end = e
+    yield start, end, False
 
 
 def segment_bounds(text: str, start: int = 0, end: int | None = None

@@ -84,9 +84,9 @@ def test_search_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["ask", "-k", "0", "x"], "qabot ask: error: argument -k: -k must be between 1 and 1000"),
-        (["ask", "-k", "-1", "x"], "qabot ask: error: argument -k: -k must be between 1 and 1000"),
-        (["ask", "-k", "many", "x"], "qabot ask: error: argument -k: -k takes a whole number"),
+        (["ask", "-k", "0", "x"], "qabot ask: error: argument -k: must be between 1 and 1000"),
+        (["ask", "-k", "-1", "x"], "qabot ask: error: argument -k: must be between 1 and 1000"),
+        (["ask", "-k", "many", "x"], "qabot ask: error: argument -k: takes a whole number"),
         (["search", "--frobnicate", "x"], "qabot: error: unrecognized arguments: --frobnicate"),
         (["ask", "--corpus", "/no/such/dir", "x"], "qabot: error: /no/such/dir: no such file"),
     ],
@@ -202,3 +202,8 @@ def test_the_config_file_and_environment_set_defaults(tmp_path: Path, capsys,
     assert main(["search", "x"]) == 2
     _, err = capsys.readouterr()
     assert f"{config}: k: Input should be greater than or equal to 1" in err
+
+
+def test_search_exits_1_when_nothing_matches(capsys) -> None:
+    code, out, _ = run(capsys, "search", "zzzqqq")
+    assert code == 1 and out == "No passage matches.\n"

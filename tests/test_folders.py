@@ -306,3 +306,29 @@ def test_linked_folders_are_followed_once_and_deep_trees_load(tmp_path: Path) ->
             os.rmdir(deep)
             deep = deep.rsplit("/", 1)[0]
     assert ids[-1] == "link/linked" and ids[0].endswith("/deep") and len(ids) == 2
+
+
+def test_fields_and_commands_stay_apart_while_narrow_prose_joins() -> None:
+    text = ("Program: GNU bc\nAuthor: Philip A. Nelson\nE-mail: phil@example.com\n\n"
+            "    make timetest\n    make\n\n"
+            "The library is free\nsoftware; see the\nfile COPYING.\n\n"
+            "    This program is free software; you can redistribute it and/or modify\n"
+            "    it under the terms of the GNU General Public License as published by\n")
+    got = [" ".join(text[a:b].split()) for a, b, _ in segment_bounds(text)]
+    assert got == ["Program: GNU bc", "Author: Philip A. Nelson", "E-mail: phil@example.com",
+                   "make timetest", "make",
+                   "The library is free software; see the file COPYING.",
+                   "This program is free software; you can redistribute it and/or modify it "
+                   "under the terms of the GNU General Public License as published by"]
+
+
+def test_titles_skip_badges_and_are_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "[![Build Status](https://travis-ci.org/x/y.svg)](https://travis-ci.org/x/y)\n\n"
+        "# DejaVu fonts\n\nThe DejaVu fonts are a font family.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Format: https://www.debian.org/doc/packaging-manuals/\n"
+                                    "Upstream-Name: curl, a tool for transferring data\n"
+                                    "with URLs of many kinds\n", encoding="utf-8")
+    titles = {d.source: d.title for d in load_corpus(tmp_path).documents}
+    assert titles["a.md"] == "DejaVu fonts"
+    assert "\n" not in titles["b.txt"]

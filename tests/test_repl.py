@@ -102,11 +102,14 @@ def test_meta_commands(bot: Bot) -> None:
     line_start = doc.text.rindex("\n", 0, cite.start) + 1
     # /open 1: the paragraph holding the citation, with its offsets.
     assert f"· characters {line_start}–{line_end}" in text
-    assert f"Usage: /open N, where N is 1 to {len(answer.citations)}." in out
+    assert len(answer.citations) == 1
+    assert "Usage: /open N, where N is 1 (the last answer has 1 source)." in text
     assert "6 Mar 2026 · Following Junyang Lin’s announcement of his resignation · " in text
     assert "Now considering 3 passages per question." in out
     assert "Usage: /k N, with N from 1 to 1000." in out
     assert "Unknown command /bogus. Type /help for the list." in out
+    _, out = transcript(bot, "/hlep\n\x04")
+    assert "Unknown command /hlep. Did you mean /help? Type /help for the list." in out
 
 
 def test_help_lists_every_command(bot: Bot) -> None:
