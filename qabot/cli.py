@@ -102,9 +102,18 @@ def _k(value: str) -> int:
     return k
 
 
+# What shell completion offers for a path (shtab's FILE, written out so that building the
+# parser never imports shtab).
+_PATHS = {"bash": "_shtab_compgen_files", "zsh": "_files"}
+
+
+def _corpus_option(p: argparse.ArgumentParser, help: str) -> None:
+    action = p.add_argument("--corpus", metavar="PATH", help=help)
+    action.complete = _PATHS  # type: ignore[attr-defined]
+
+
 def _common(p: argparse.ArgumentParser, k_default: int | None) -> None:
-    p.add_argument("--corpus", metavar="PATH",
-                   help="a folder of .txt/.md articles, one such file, or a .jsonl file "
+    _corpus_option(p, "a folder of .txt/.md articles, one such file, or a .jsonl file "
                    "(default: $QABOT_CORPUS, the config file's corpus, else the bundled "
                    "articles)")
     p.add_argument("-k", type=_k, default=None, metavar="N",
@@ -148,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
                         epilog=EPILOGS["eval"], formatter_class=fmt,
                         description="Retrieval, answer, attribution and abstention metrics.")
     ev.add_argument("--gold", metavar="FILE", help="gold .jsonl (default: eval/gold.jsonl)")
-    ev.add_argument("--corpus", metavar="PATH", help="corpus (default: bundled articles)")
+    _corpus_option(ev, "corpus (default: bundled articles)")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.add_argument("--report", metavar="FILE.md", help="also write the report as Markdown")
     ev.add_argument("--check", metavar="THRESHOLDS",
@@ -158,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Build (or load) the cached index of a corpus in "
                          "$XDG_CACHE_HOME/qabot and print documents, passages, terms, size "
                          "and time.")
-    idx.add_argument("--corpus", metavar="PATH", help="corpus (default: bundled articles)")
+    _corpus_option(idx, "corpus (default: bundled articles)")
     idx.add_argument("--rebuild", action="store_true", help="ignore an existing cache file")
     idx.add_argument("--warnings", action="store_true",
                      help=f"list every warning about the corpus's files (else the first "

@@ -412,7 +412,7 @@ class Repl:
         counts = self.bot.retriever.passages.counts()
         lines = []
         for d in self.bot.retriever.corpus.documents:
-            date = human_date(d.date.isoformat() if d.date else None)
+            date = human_date(d.date.isoformat()) if d.date else "–"
             lines.append(f"{date:>12} · {one_line(d.title)} · {one_line(d.source)}"
                          f" · {counts.get(d.id, 0)} passages")
         self.long([("", safe("\n".join(lines)) + "\n")])

@@ -166,6 +166,13 @@ def test_shell_completion_is_generated_from_the_parser(capsys) -> None:
     proc = subprocess.run(["bash", "-c", "source /dev/stdin; complete -p qabot"],
                           input=script, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "qabot" in proc.stdout
+    # --corpus completes paths: a folder name is offered.
+    completing = ("source /dev/stdin; COMP_WORDS=(qabot ask --corpus cor); COMP_CWORD=3; "
+                  "COMP_LINE='qabot ask --corpus cor'; COMP_POINT=${#COMP_LINE}; "
+                  "_shtab_qabot; echo \"${COMPREPLY[@]}\"")
+    proc = subprocess.run(["bash", "-c", completing], input=script, capture_output=True,
+                          text=True, timeout=60, cwd=CORPUS_DIR.parent)
+    assert "corpus" in proc.stdout.split()
 
 
 def test_bare_options_typos_and_unquoted_questions(capsys) -> None:
