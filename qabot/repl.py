@@ -227,6 +227,11 @@ class Repl:
 
     def run(self) -> int:
         self.say(self.banner(), "class:banner")
+        if self.dumb:
+            try:  # GNU readline gives input() line editing and Up-arrow recall, plainly
+                import readline  # noqa: F401
+            except ImportError:
+                pass
         while True:
             try:
                 if self.dumb:  # no escape codes at all: the plain line editor
