@@ -188,11 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def apply_settings(args: argparse.Namespace) -> None:
     """Fill --corpus and -k left unset from $QABOT_CORPUS and the config file."""
-    from qabot.settings import load_settings
-
     if "corpus" not in args and "k" not in args:
         return
-    settings = load_settings()
+    from qabot.settings import Settings, config_path, load_settings
+
+    path = config_path()
+    settings = load_settings(path) if path.exists() else Settings()
     if "corpus" in args and args.corpus is None:
         args.corpus = os.environ.get("QABOT_CORPUS") or settings.corpus
     if "k" in args and args.k is None:

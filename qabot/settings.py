@@ -10,7 +10,6 @@ file for the corpus.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -37,6 +36,8 @@ def config_path() -> Path:
 def load_settings(path: Path | None = None) -> Settings:
     """The settings in the config file (none when there is no file); a file that can't be
     read or holds a wrong key or value is a ``QabotError`` naming it."""
+    import tomllib
+
     path = path or config_path()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
