@@ -103,7 +103,7 @@ def random_file(rng: random.Random) -> bytes:
     text = header + body
     if rng.random() < 0.95:
         # Keep most files valid UTF-8 text (a NUL byte makes a file binary, skipped).
-        text = text.replace("\ud800", "").replace("\x00", "")
+        text = "".join(ch for ch in text if not "\ud800" <= ch <= "\udfff").replace("\x00", "")
     if rng.random() < 0.3:
         text = text.replace("\n", "\r\n")
     data = text.encode("utf-8", "surrogatepass")
