@@ -23,6 +23,13 @@ def cache_dir() -> Path:
     return Path(base) / "qabot"
 
 
+def config_path() -> Path:
+    """``$XDG_CONFIG_HOME/qabot/config.toml``, falling back to ``~/.config/qabot/...``
+    (read by ``qabot.settings``; here so that finding it imports nothing)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "qabot" / "config.toml"
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write`` on a temporary file beside ``path``, then move it into place.
 

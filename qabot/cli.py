@@ -190,14 +190,19 @@ def apply_settings(args: argparse.Namespace) -> None:
     """Fill --corpus and -k left unset from $QABOT_CORPUS and the config file."""
     if "corpus" not in args and "k" not in args:
         return
-    from qabot.settings import Settings, config_path, load_settings
+    from qabot.cache import config_path
 
     path = config_path()
-    settings = load_settings(path) if path.exists() else Settings()
+    corpus = k = None
+    if path.exists():  # else nothing to read: the settings model is not even imported
+        from qabot.settings import load_settings
+
+        settings = load_settings(path)
+        corpus, k = settings.corpus, settings.k
     if "corpus" in args and args.corpus is None:
-        args.corpus = os.environ.get("QABOT_CORPUS") or settings.corpus
+        args.corpus = os.environ.get("QABOT_CORPUS") or corpus
     if "k" in args and args.k is None:
-        args.k = settings.k
+        args.k = k
 
 
 def _out(text: str) -> None:

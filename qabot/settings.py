@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from qabot.cache import config_path
 from qabot.errors import QabotError
 
 
@@ -26,11 +27,6 @@ class Settings(BaseModel):
                                description="The corpus used when --corpus is not given.")
     k: int | None = Field(default=None, ge=1, le=1000,
                           description="Passages to consider when -k is not given.")
-
-
-def config_path() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "qabot" / "config.toml"
 
 
 def load_settings(path: Path | None = None) -> Settings:

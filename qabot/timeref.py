@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 import regex
 
@@ -144,6 +143,8 @@ def parse_date(value: str) -> date:
                         int(m.group("day") or m.group("day2")))
         except ValueError as exc:
             raise DateError(f"invalid date {text!r}") from exc
+    from email.utils import parsedate_to_datetime  # only here: it imports much of email
+
     try:
         return parsedate_to_datetime(text).date()
     except (TypeError, ValueError, IndexError):
