@@ -48,6 +48,15 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """``atomic_write`` of ``data``: the file holds the old bytes or these, never half."""
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    atomic_write(path, write)
+
+
 # A temporary file this old was left by a process that was killed while saving.
 STALE_TEMP_SECONDS = 60
 

@@ -16,14 +16,13 @@ from typing import Any
 
 import regex
 
-from qabot.cache import atomic_write, cache_dir, remove_stale_temp
+from qabot.cache import atomic_write_bytes, cache_dir, remove_stale_temp
 from qabot.errors import CorpusError
-from qabot.models import Citation, Corpus, Document
+from qabot.models import Citation, Corpus, Document, line_number
 from qabot.segment import heading_title, iter_lines, segment
 from qabot.timeref import DateError, parse_date
 
 TEXT_SUFFIXES = (".txt", ".md")
-_DATE_LINE = regex.compile(r"^\s*(\d{1,2})/(\d{1,2})\s+(\d{4})\s*$")
 _REF_LINE = regex.compile(r"^\s*[+-]?\d+\s*$")
 _TITLE_MAX = 80
 _TITLE_BREAK = regex.compile(r"[,;:—–]\s|\s[—–]\s?")
@@ -77,10 +76,6 @@ _KEY_LINE = regex.compile(r"^\s*(title|date|published|author|by|source|url)\s*:\
                           regex.IGNORECASE)
 _DATE_LIKE = regex.compile(r"^\s*(?:\d{1,2}/\d{1,2}[\s/]+\d{4}|\d{4}-\d{2}-\d{2}\S*)\s*$")
 _HEADLINE_MAX = 120  # characters: longer first lines are body text, not a headline
-
-
-def _line_no(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + 1
 
 
 def _front_matter(text: str, start: int, name: str, warnings: list[str]
@@ -171,7 +166,7 @@ def parse_header(text: str, name: str, warnings: list[str]) -> Header:
     consumed = None
     while i is not None and i < len(lines):
         line = content(i)
-        where = f"{name}:{_line_no(text, lines[i][0])}"
+        where = f"{name}:{line_number(text, lines[i][0])}"
         key = _KEY_LINE.match(line)
         if key and key.group(1).casefold() in ("date", "published"):
             header.date = header.date or _date_field(key.group(2), where, warnings)
@@ -382,12 +377,8 @@ class _Parsed:
             return
         data = json.dumps({"code": self.code, "files": self.used}, ensure_ascii=False
                           ).encode("utf-8", "surrogatepass")
-
-        def write(tmp: Path) -> None:
-            tmp.write_bytes(data)
-
         with contextlib.suppress(OSError):
-            atomic_write(self.path, write)
+            atomic_write_bytes(self.path, data)
             remove_stale_temp(self.path.parent)
 
 

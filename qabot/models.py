@@ -7,6 +7,11 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 
+def line_number(text: str, pos: int) -> int:
+    """The line (from 1) of ``text`` that offset ``pos`` is on."""
+    return text.count("\n", 0, pos) + 1
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -36,7 +41,7 @@ class Document(_Frozen):
         whose offsets index a field, not the file."""
         if self.source.endswith(f"#{self.id}"):
             return None
-        return self.text.count("\n", 0, pos) + 1
+        return line_number(self.text, pos)
 
 
 class Span(_Frozen):

@@ -20,7 +20,7 @@ import numpy as np
 
 from qabot import __version__
 from qabot.analysis import AnalyzerConfig
-from qabot.cache import atomic_write, cache_dir, remove_stale_temp
+from qabot.cache import atomic_write, atomic_write_bytes, cache_dir, remove_stale_temp
 from qabot.entities import EntityTable
 from qabot.index import BM25Index, BM25Params
 from qabot.models import Corpus
@@ -89,12 +89,8 @@ def supersede(origin: str, path: Path) -> None:
             with contextlib.suppress(OSError):
                 stale.unlink()
     data = json.dumps(current, ensure_ascii=False).encode("utf-8", "surrogatepass")
-
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(data)
-
     with contextlib.suppress(OSError):
-        atomic_write(registry, write)
+        atomic_write_bytes(registry, data)
 
 
 def index_path(key: str) -> Path:
@@ -214,11 +210,7 @@ def entities_path(index_file: Path) -> Path:
 
 def save_entities(path: Path, key: str, entities: EntityTable) -> None:
     data = json.dumps({"format": FORMAT, "key": key, "entities": entities.to_json()})
-
-    def write(tmp: Path) -> None:
-        tmp.write_text(data, encoding="utf-8")
-
-    atomic_write(path, write)
+    atomic_write_bytes(path, data.encode("utf-8"))
 
 
 def load_entities(path: Path, key: str) -> EntityTable | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,15 @@ def _isolated_xdg(
         monkeypatch.setenv(var, str(base / var.lower()))
     monkeypatch.setenv("XDG_CACHE_HOME", str(shared_cache))
     monkeypatch.setenv("HOME", str(base / "home"))
+
+
+@pytest.fixture()
+def articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the bundled articles with a cache folder of its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "articles"
+    shutil.copytree(CORPUS_DIR, folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -101,14 +101,6 @@ def test_sigint_and_sigterm_leave_no_traceback_and_no_temp_file(tmp_path: Path) 
 # -- a cache checked, not trusted ---------------------------------------------------------
 
 
-@pytest.fixture()
-def articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    folder = tmp_path / "articles"
-    shutil.copytree(CORPUS_DIR, folder)
-    return folder
-
-
 def _damage(arrays: dict[str, np.ndarray], how: str) -> None:
     if how == "float postings":
         arrays["postings"] = arrays["postings"].astype(np.float64)

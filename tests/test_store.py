@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPUS_DIR
 
 from qabot import store
 from qabot.cache import atomic_write, cache_dir
@@ -16,14 +15,6 @@ from qabot.corpus import load_corpus
 from qabot.retriever import Retriever
 
 QUERIES = ["why did Lin resign?", "Qwen3.5 0.8B", "Wu Yongming memo", "nothing matches"]
-
-
-@pytest.fixture()
-def articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    folder = tmp_path / "articles"
-    shutil.copytree(CORPUS_DIR, folder)
-    return folder
 
 
 def _build(folder: Path) -> tuple[Retriever, list[str]]:
