@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import shutil
 import sqlite3
@@ -119,11 +120,10 @@ class ZipfTable:
         if path.is_file():
             try:
                 db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-                db.execute("SELECT z FROM zipf WHERE w = 'the'").fetchone()
-                # Every frequency a real number: a damaged table is rebuilt, not trusted.
-                bad = db.execute("SELECT 1 FROM zipf WHERE typeof(z) != 'real' OR z != z "
-                                 "OR typeof(w) != 'text' LIMIT 1").fetchone()
-                if bad is None:
+                row = db.execute("SELECT z FROM zipf WHERE w = 'the'").fetchone()
+                # A table that can't answer for 'the' is foreign; rows read later are
+                # checked as they are read (a whole-table scan here cost 8 ms a start).
+                if row is not None and _frequency(row[0]) is not None:
                     self._db = db
                     return
                 db.close()
@@ -145,18 +145,39 @@ class ZipfTable:
             self._cache.clear()  # bounded: a long session can't grow it for ever
             wanted = unique
         if wanted:
+            found = self._look_up(wanted)
+            for w in wanted:
+                self._cache[w] = found.get(w, 0.0)
+        return {w: self._cache[w] for w in words}
+
+    def _look_up(self, wanted: list[str]) -> dict[str, float]:
+        for _attempt in range(2):
             if self._db is None and self._memory is None:
                 self._open()
             if self._memory is not None:
-                found = {w: self._memory[w] for w in wanted if w in self._memory}
-            else:
-                assert self._db is not None
-                marks = ",".join("?" * len(wanted))
-                found = dict(self._db.execute(
-                    f"SELECT w, z FROM zipf WHERE w IN ({marks})", wanted).fetchall())
-            for w in wanted:
-                self._cache[w] = float(found.get(w, 0.0))
-        return {w: self._cache[w] for w in words}
+                return {w: self._memory[w] for w in wanted if w in self._memory}
+            assert self._db is not None
+            marks = ",".join("?" * len(wanted))
+            try:
+                rows = self._db.execute(
+                    f"SELECT w, z FROM zipf WHERE w IN ({marks})", wanted).fetchall()
+            except sqlite3.Error:
+                rows = [(None, None)]
+            found = {w: _frequency(z) for w, z in rows}
+            if all(isinstance(w, str) and z is not None for w, z in found.items()):
+                return {w: z for w, z in found.items() if z is not None}
+            # A damaged row: drop the file, rebuild it once and ask again.
+            self._db.close()
+            self._db = None
+            self._path().unlink(missing_ok=True)
+        return {}
+
+
+def _frequency(value: object) -> float | None:
+    """A stored Zipf frequency, or None when the row is not a finite real number."""
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    return None
 
 
 def _wordfreq_table() -> dict[str, float]:

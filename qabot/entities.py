@@ -7,6 +7,7 @@ a single word of a name found in exactly one such name group is an alias too ("L
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 
@@ -16,10 +17,16 @@ from qabot.analysis import surface_words, words
 from qabot.lexicon import STOPWORDS
 
 _CAP = r"\p{Lu}\p{Ll}+"
-_PAREN = regex.compile(
-    rf"['‘\"“]?((?:{_CAP})(?:[ \t]+{_CAP})*)['’\"”]?[ \t]*\(((?:{_CAP})(?:[ \t]+{_CAP})+)\)"
-)
 _CAPRUN = regex.compile(rf"(?<![\p{{L}}\p{{N}}]){_CAP}(?:[ \t]+{_CAP})*(?![\p{{L}}\p{{N}}])")
+
+
+@functools.cache
+def _paren() -> regex.Pattern[str]:
+    """'Name (Other Name)' links, compiled on first use: only building an index reads
+    them, and compiling cost 1.1 ms of every start (measured)."""
+    return regex.compile(
+        rf"['‘\"“]?((?:{_CAP})(?:[ \t]+{_CAP})*)['’\"”]?[ \t]*\(((?:{_CAP})(?:[ \t]+{_CAP})+)\)"
+    )
 
 
 def name_runs(text: str) -> list[tuple[int, int, str]]:
@@ -71,7 +78,7 @@ class EntityTable:
             for m in _CAPRUN.finditer(text):
                 runs.append((m.group(0), _after_lower_word(text, m.start())))
             if "(" in text:
-                for m in _PAREN.finditer(text):
+                for m in _paren().finditer(text):
                     links.append((_key(m.group(1)), _key(m.group(2))))
         common = set(STOPWORDS) | {w for w in seen if w[:1].islower()}
         standalone: set[str] = set()  # capitalised words also used alone ("Lin said")

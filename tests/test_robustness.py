@@ -169,6 +169,26 @@ def test_corrupt_word_frequency_cache_is_rebuilt(tmp_path: Path,
     assert not bot.ask("why did Lin resign?").abstained
 
 
+def test_damaged_word_frequency_rows_are_rebuilt(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from qabot.cache import ZipfTable
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache_dir().mkdir(parents=True)
+    path = cache_dir() / "zipf-en-v1.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE zipf (w TEXT PRIMARY KEY, z REAL) WITHOUT ROWID")
+    db.executemany("INSERT INTO zipf VALUES (?, ?)",
+                   [("the", 7.7), ("resign", "lots"), ("company", float("nan"))])
+    db.commit()
+    db.close()
+    got = ZipfTable().zipf(["the", "resign", "company"])
+    # Rebuilt from wordfreq: real frequencies, not the damaged rows or zero.
+    assert 3 < got["resign"] < 6 and 4 < got["company"] < 7 and got["the"] > 7
+
+
 def test_history_file_is_appended_never_truncated(bot: Bot, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from prompt_toolkit.input import create_pipe_input
