@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -282,6 +283,56 @@ def test_an_edited_file_is_parsed_again_and_a_damaged_parse_cache_ignored(
         for cached in saved:
             cached.write_text(damaged, encoding="utf-8")
         assert load_corpus(folder).documents[0] == again
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record which files the loader opens."""
+    from qabot import corpus
+
+    opened: list[str] = []
+    real = corpus.read_bytes
+
+    def spy(path: str | Path, name: str, warnings: list[str]) -> bytes | None:
+        opened.append(name)
+        return real(path, name, warnings)
+
+    monkeypatch.setattr(corpus, "read_bytes", spy)
+    return opened
+
+
+def test_warm_start_opens_only_files_whose_stat_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qabot import corpus
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.txt").write_text(f"Headline {name}\n\nDate: 2026-03-06\n\n"
+                                            f"Body of {name}.\n", encoding="utf-8")
+    opened = _reads(monkeypatch)
+    first = load_corpus(folder)
+    assert sorted(opened) == ["a.txt", "b.txt", "c.txt"]
+    # Just written, so racily new: read again, and trusted by stat from then on.
+    opened.clear()
+    assert load_corpus(folder) == first and len(opened) == 3
+    monkeypatch.setattr(corpus, "_RACY_NS", 0)
+    load_corpus(folder)
+    opened.clear()
+    assert load_corpus(folder) == first and opened == []
+    # An edit that keeps the size and puts the time back still changes ctime: read again.
+    path = folder / "b.txt"
+    before = path.stat()
+    time.sleep(0.05)
+    path.write_text(path.read_text(encoding="utf-8").replace("Body", "Bodx"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    again = load_corpus(folder)
+    assert opened == ["b.txt"] and again.get("b").body == "Bodx of b."
+    # A damaged text store costs a read, never a wrong text.
+    for store in (cache_dir() / "folders").glob("*.texts"):
+        store.write_bytes(bytes(len(store.read_bytes())))
+    opened.clear()
+    assert load_corpus(folder) == again and sorted(opened) == ["a.txt", "b.txt", "c.txt"]
 
 
 def test_linked_folders_are_followed_once_and_deep_trees_load(tmp_path: Path) -> None:
