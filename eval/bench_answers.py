@@ -41,6 +41,7 @@ from qabot.answering.query import classify
 from qabot.evaluate import normalize_answer
 from qabot.models import Corpus
 from qabot.retriever import Retriever
+from qabot.semantic import SentenceVectors
 
 MAX_CHARS = 800  # the reference scorer's limit on an answer's length
 
@@ -95,8 +96,29 @@ def ece(confidence: np.ndarray, right: np.ndarray, bins: int = 10
     return total, table
 
 
+# --embed-all: every sentence of the benchmark corpus embedded (hybrid retrieval on, as for
+# a user's corpus under qabot.semantic.PRECOMPUTE_MAX_SENTENCES); else SQuAD's 6,263
+# sentences are over that line and embedded as questions read them (no hybrid retrieval).
+EMBED_ALL = False
+
+
+def semantic_vectors(retriever: Retriever, semantic: bool) -> SentenceVectors | None:
+    """The corpus's sentence vectors for a semantic run (qabot[semantic]), else None."""
+    if not semantic:
+        return None
+    from qabot import semantic as sem
+
+    encoder = sem.encoder()
+    if encoder is None:
+        raise SystemExit(sem.status().reason)
+    if EMBED_ALL:
+        return sem.vectors_for(retriever, encoder, limit=1_000_000)
+    return sem.vectors_for(retriever, encoder)
+
+
 def _setup(articles: list[dict], fold: str, limit: int,  # type: ignore[type-arg]
-           model: AnswerModel | None) -> tuple[Corpus, list[squad_data.Question], Bot]:
+           model: AnswerModel | None, semantic: bool = False
+           ) -> tuple[Corpus, list[squad_data.Question], Bot]:
     """The data set as one JSONL corpus (as the reference scorer writes it), the fold's
     questions (``limit`` of them, evenly spread), and a warmed-up bot over the corpus."""
     split = squad_data.check_split(squad_data.bench_dir())
@@ -106,14 +128,15 @@ def _setup(articles: list[dict], fold: str, limit: int,  # type: ignore[type-arg
     if limit:
         step = max(1, len(qs) // limit)
         qs = qs[::step][:limit]
-    bot = Bot(Retriever.from_corpus(corpus), model=model)
+    retriever = Retriever.from_corpus(corpus)
+    bot = Bot(retriever, model=model, semantic=semantic_vectors(retriever, semantic))
     bot.ask("warm up")  # the first question loads the model and the word frequencies
     return corpus, qs, bot
 
 
 def run_squad2(bench: Path, fold: str, limit: int = 0, model: AnswerModel | None = None,
-               naive: bool = True) -> dict[str, object]:
-    corpus, qs, bot = _setup(squad_data.load_v2(bench), fold, limit, model)
+               naive: bool = True, semantic: bool = False) -> dict[str, object]:
+    corpus, qs, bot = _setup(squad_data.load_v2(bench), fold, limit, model, semantic)
     rows = []
     times = []
     for q in qs:
@@ -183,8 +206,8 @@ def _figures(rows: list[tuple[squad_data.Question, bool, bool, float, bool]],
 
 
 def run_squad1(bench: Path, fold: str, limit: int = 0, model: AnswerModel | None = None,
-               naive: bool = True) -> dict[str, object]:
-    corpus, qs, bot = _setup(squad_data.load_v1(bench), fold, limit, model)
+               naive: bool = True, semantic: bool = False) -> dict[str, object]:
+    corpus, qs, bot = _setup(squad_data.load_v1(bench), fold, limit, model, semantic)
     answers = [bot.ask(q.question) for q in qs]
     right = [not a.abstained and len(a.answer) <= MAX_CHARS and holds(a.answer, q.answers)
              for q, a in zip(qs, answers, strict=True)]
@@ -202,7 +225,7 @@ def run_squad1(bench: Path, fold: str, limit: int = 0, model: AnswerModel | None
     return out
 
 
-def latency_bundled(repeats: int = 3) -> dict[str, float]:
+def latency_bundled(repeats: int = 3, semantic: bool = False) -> dict[str, float]:
     """Answer latency after start-up on the bundled articles: the gold and holdout
     questions (their wording only; nothing is scored), each asked ``repeats`` times."""
     from qabot.corpus import load_corpus
@@ -211,7 +234,8 @@ def latency_bundled(repeats: int = 3) -> dict[str, float]:
     here = Path(__file__).resolve().parent
     questions = [g.question for name in ("gold.jsonl", "holdout.jsonl")
                  for g in load_gold(here / name)]
-    bot = Bot(Retriever.from_corpus(load_corpus()))
+    retriever = Retriever.from_corpus(load_corpus(), cache=True)
+    bot = Bot(retriever, semantic=semantic_vectors(retriever, semantic))
     bot.ask("warm up")
     times = []
     for _ in range(repeats):
@@ -300,17 +324,34 @@ def main() -> int:
     parser.add_argument("--no-naive", action="store_true", help="skip the bm25s baseline")
     parser.add_argument("--check", type=Path, help="exit 1 below these minimums")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--semantic", choices=("off", "on", "both"), default="off",
+                        help="answer with sentence embeddings (qabot[semantic]) and the "
+                        "model fitted with them; 'both' reports lexical and semantic in "
+                        "one run")
+    parser.add_argument("--embed-all", action="store_true",
+                        help="with --semantic: embed every sentence, so that retrieval is "
+                        "hybrid (as for a small corpus)")
     args = parser.parse_args()
+    global EMBED_ALL
+    EMBED_ALL = args.embed_all
     bench = squad_data.bench_dir()
-    model = AnswerModel.load(args.model) if args.model else None
-    figures: dict[str, object] = {"fold": args.fold}
-    if args.set in ("squad2", "both"):
-        figures["squad2"] = run_squad2(bench, args.fold, args.limit, model, not args.no_naive)
-    if args.set in ("squad1", "both"):
-        figures["squad1"] = run_squad1(bench, args.fold, args.limit, model, not args.no_naive)
-    if args.latency:
-        figures["bundled"] = latency_bundled()
-    print(json.dumps(figures, indent=1) if args.json else report(figures))
+    modes = {"off": [False], "on": [True], "both": [False, True]}[args.semantic]
+    figures: dict[str, object] = {}
+    for semantic in modes:
+        model = AnswerModel.load(args.model, semantic=semantic) if args.model else None
+        naive = not args.no_naive and semantic == modes[0]
+        figures = {"fold": args.fold, "semantic": semantic}
+        if args.set in ("squad2", "both"):
+            figures["squad2"] = run_squad2(bench, args.fold, args.limit, model, naive,
+                                           semantic)
+        if args.set in ("squad1", "both"):
+            figures["squad1"] = run_squad1(bench, args.fold, args.limit, model, naive,
+                                           semantic)
+        if args.latency:
+            figures["bundled"] = latency_bundled(semantic=semantic)
+        if len(modes) > 1:
+            print(f"\n## {'semantic' if semantic else 'lexical'}\n", flush=True)
+        print(json.dumps(figures, indent=1) if args.json else report(figures), flush=True)
     if args.check:
         problems = check(figures, args.check)
         for problem in problems:

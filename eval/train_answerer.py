@@ -51,11 +51,12 @@ import squad_data
 
 from qabot.answer import Bot
 from qabot.answering.decide import QUESTION_NAMES, best, question_row, spans
-from qabot.answering.features import NAMES, sizes
-from qabot.answering.model import MODEL_FORMAT, AnswerModel, Part
+from qabot.answering.features import LEXICAL_NAMES, NAMES, sizes
+from qabot.answering.model import MODEL_FORMAT, AnswerModel, Part, default_model_path
 from qabot.evaluate import normalize_answer
 from qabot.models import Corpus
 from qabot.retriever import Retriever
+from qabot.semantic import MODEL_PACKAGE, MODEL_SHA256, MODEL_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 K = 5
@@ -89,8 +90,10 @@ def contains_answer(text: str, answers: list[str]) -> bool:
     return any(a and a in t for a in (normalize_answer(x) for x in answers))
 
 
-def collect(bench: Path, work: Path) -> dict[str, np.ndarray]:
-    """Features and labels of every training question (cached in ``work`` by code hash)."""
+def collect(bench: Path, work: Path, semantic: bool = False) -> dict[str, np.ndarray]:
+    """Features and labels of every training question (cached in ``work`` by code hash);
+    with ``semantic``, the embedding columns too (one set of sentence vectors shared by
+    every corpus the questions are asked of)."""
     code = hashlib.sha256()
     for path in sorted((ROOT / "qabot").rglob("*.py")):
         code.update(path.read_bytes())
@@ -98,7 +101,7 @@ def collect(bench: Path, work: Path) -> dict[str, np.ndarray]:
     # The collection itself, not the fitting (a refit with new model settings reuses it).
     code.update(inspect.getsource(collect).encode())
     code.update(repr((K, CORPUS_NEGATIVE_EVERY, FULL, OWN, WITHOUT, OTHER)).encode())
-    cached = work / f"train-{code.hexdigest()[:16]}.npz"
+    cached = work / f"train-{code.hexdigest()[:16]}{'-semantic' if semantic else ''}.npz"
     if cached.exists():
         log(f"features from {cached}")
         return dict(np.load(cached))
@@ -125,13 +128,26 @@ def collect(bench: Path, work: Path) -> dict[str, np.ndarray]:
     all_ids = [d.id for d in corpus.documents]
     titles = sorted(docs_of)
     title_pos = {t: i for i, t in enumerate(titles)}
-    big = Bot(Retriever.from_corpus(corpus))
+    vectors = None
+    big_retriever = Retriever.from_corpus(corpus)
+    if semantic:
+        from qabot import semantic as sem
+
+        encoder = sem.encoder()
+        if encoder is None:
+            raise SystemExit(sem.status().reason)
+        # Every training sentence embedded once (about 7,500: a minute), shared by every
+        # corpus below, so that retrieval is hybrid as for a user's small corpus.
+        vectors = sem.vectors_for(big_retriever, encoder, limit=1_000_000)
+        log(f"{len(vectors):,} sentences embedded")
+    big = Bot(big_retriever, semantic=vectors)
     # Each article alone is a small corpus with statistics of its own: a folder of a few
     # news articles on one topic, where the topic's names are in every passage.
     small = {}
     for title in titles:
         docs = tuple(d for d in corpus.documents if d.id in docs_of[title])
-        small[title] = Bot(Retriever.from_corpus(Corpus(root=title, documents=docs)))
+        small[title] = Bot(Retriever.from_corpus(Corpus(root=title, documents=docs)),
+                           semantic=vectors)
     xs, ys, where, right = [], [], [], []
     info = []  # per asking: article, answerable, candidates, first row, setting
     first = 0
@@ -390,7 +406,7 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kind", choices=("trees", "linear"), default="trees")
     parser.add_argument("--trees", type=int, default=300)
-    parser.add_argument("--out", type=Path, default=ROOT / "qabot" / "_data" / "answerer.json")
+    parser.add_argument("--out", type=Path)
     parser.add_argument("--work", type=Path,
                         default=Path(tempfile.gettempdir()) / "qabot-train")
     parser.add_argument("--ranker-negatives", action="store_true",
@@ -398,27 +414,36 @@ def main() -> int:
     parser.add_argument("--ablate", action="store_true",
                         help="print what each lexicon-backed feature group is worth "
                         "(out of fold on the training articles) and stop")
+    parser.add_argument("--semantic", action="store_true",
+                        help="fit the model with the embedding columns (qabot[semantic]); "
+                        "writes qabot/_data/answerer-semantic.json unless --out")
     parser.add_argument("--no-validation", action="store_true",
                         help="skip answering the validation fold at the end")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     bench = squad_data.bench_dir()
     split = squad_data.check_split(bench)
-    data = collect(bench, args.work)
+    if args.out is None:
+        args.out = default_model_path(args.semantic)
+    data = collect(bench, args.work, args.semantic)
     if args.ablate:
         ablate(args.kind, data, args.trees)
         return 0
+    # The lexical model reads every column but the embeddings' (the last ones).
+    names = NAMES if args.semantic else LEXICAL_NAMES
+    question_names = QUESTION_NAMES[: len(QUESTION_NAMES) - len(NAMES) + len(names)]
+    data = dict(data, x=data["x"][:, : len(names)])
     info = data["info"]
-    probs, ranker = out_of_fold(args.kind, data, args.trees, args.ranker_negatives)
+    probs, ranker = out_of_fold(args.kind, data, args.trees, args.ranker_negatives, names)
     rows, labels = question_rows(data, probs)
     qarticle = info[:, 0]
     conf = np.zeros(len(labels))
     for f in range(FOLDS):
         held = qarticle % FOLDS == f
-        spec = fit_part(args.kind, rows[~held], labels[~held], None, QUESTION_NAMES,
+        spec = fit_part(args.kind, rows[~held], labels[~held], None, question_names,
                         max(50, args.trees // 3))
         conf[held] = Part(spec).predict(rows[held])
-    answerability = fit_part(args.kind, rows, labels, None, QUESTION_NAMES,
+    answerability = fit_part(args.kind, rows, labels, None, question_names,
                              max(50, args.trees // 3))
     threshold = choose_threshold(conf, labels)
     answerable = info[:, 1].astype(bool)
@@ -439,6 +464,8 @@ def main() -> int:
         "threshold": threshold,
         "provenance": {
             "script": "eval/train_answerer.py", "kind": args.kind, "trees": args.trees,
+            "semantic": ({"model": f"{MODEL_PACKAGE}=={MODEL_VERSION}",
+                          "sha256": MODEL_SHA256} if args.semantic else None),
             "date": datetime.date.today().isoformat(),
             "python": platform.python_version(),
             "data": {"squad-v1.1/dev-v1.1.json": squad_data.file_sha256(
@@ -457,7 +484,8 @@ def main() -> int:
         import bench_answers
 
         figures = bench_answers.run_squad2(bench, "validation",
-                                           model=AnswerModel.load(args.out), naive=False)
+                                           model=AnswerModel.load(args.out), naive=False,
+                                           semantic=args.semantic)
         keep = {k: figures[k] for k in ("questions", "has_acc", "noans_abst", "overall",
                                         "answerable_refused", "ece")}
         spec["provenance"]["validation"] = keep  # type: ignore[index]

@@ -21,9 +21,11 @@ from qabot.answering.features import NAMES, featurize, sizes
 from qabot.answering.followup import resolve
 from qabot.answering.model import AnswerModel, columns
 from qabot.answering.query import Query, QueryReader, clean
+from qabot.answering.similarity import POOL, Similarity, fuse
 from qabot.errors import require_count, require_instance, require_text
 from qabot.models import Answer, Document, Hit, Turn
 from qabot.retriever import Retriever, index_terms
+from qabot.semantic import SentenceVectors
 
 
 class AnswerConfig(BaseModel):
@@ -64,7 +66,10 @@ class Bot:
     """Question answering over a retriever: ``Bot.from_path().ask("why did Lin resign?")``."""
 
     def __init__(self, retriever: Retriever, config: AnswerConfig | None = None,
-                 model: AnswerModel | None = None) -> None:
+                 model: AnswerModel | None = None,
+                 semantic: SentenceVectors | None = None) -> None:
+        """``semantic``: the corpus's sentence vectors (``qabot.semantic.vectors_for``) to
+        answer with embeddings too, and the model fitted with them; None: lexical only."""
         require_instance("retriever", retriever, Retriever)
         self.retriever = retriever
         self.config = config or AnswerConfig()
@@ -72,6 +77,8 @@ class Bot:
         self.reader = QueryReader(retriever)
         self.sentences = SentenceCache(retriever)
         self._model = model
+        self.semantic = semantic
+        self._similarity = Similarity(semantic) if semantic is not None else None
         self._titles: OrderedDict[str, frozenset[str]] = OrderedDict()
         self._docs: OrderedDict[str, frozenset[str]] = OrderedDict()
 
@@ -82,7 +89,7 @@ class Bot:
     @property
     def model(self) -> AnswerModel:
         if self._model is None:
-            self._model = AnswerModel.load()
+            self._model = AnswerModel.load(semantic=self.semantic is not None)
         return self._model
 
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
@@ -149,12 +156,41 @@ class Bot:
                 ) -> tuple[list[Hit], list[Candidate], np.ndarray]:
         """The model-free part of the pipeline: hits, candidates and their features (what
         eval/train_answerer.py fits the model on)."""
-        hits = self.retriever.search_terms(query.search, k=k, doc_ids=doc_ids)
+        hits = self._search(query, k, doc_ids)
         candidates = gather(self.retriever, hits, self.sentences)
         passage_terms = {h.passage_id: self._passage_terms(h) for h in hits}
         titles = {c.doc.id: self._title_terms(c.doc.id) for c in candidates}
         docs = {c.doc.id: self._doc_terms(c.doc.id) for c in candidates}
-        return hits, candidates, featurize(query, candidates, passage_terms, titles, docs)
+        similarity = (self._similarity(query.text, candidates)
+                      if self._similarity is not None else None)
+        return hits, candidates, featurize(query, candidates, passage_terms, titles, docs,
+                                           similarity)
+
+    def _search(self, query: Query, k: int, doc_ids: Collection[str] | None) -> list[Hit]:
+        """BM25's best ``k`` passages; with every sentence embedded, BM25 and the dense
+        ranking fused (``similarity.fuse``)."""
+        r = self.retriever
+        vectors, similarity = self.semantic, self._similarity
+        if vectors is None or similarity is None or not vectors.precomputed:
+            return r.search_terms(query.search, k=k, doc_ids=doc_ids)
+        lexical = r.search_terms(query.search, k=max(k, POOL), doc_ids=doc_ids)
+        table = r.passages
+        dense = vectors.passage_scores(similarity.question(query.text), table,
+                                       [d.id for d in r.corpus.documents])
+        if dense is None:
+            return lexical[:k]
+        if doc_ids is not None:
+            allowed = np.zeros(len(dense), dtype=bool)
+            allowed[r.passages.positions(doc_ids)] = True
+            dense = np.where(allowed, dense, -np.inf)
+        ranked = np.argsort(-dense, kind="stable")[:POOL]
+        ranked = ranked[np.isfinite(dense[ranked])]
+        bm25 = {table.position(h.passage_id): h.score for h in lexical}
+        order = fuse(list(bm25), ranked.tolist(), k)
+        if any(p not in bm25 for p in order):
+            scores = r.index.scores(query.search)
+            bm25.update({p: float(scores[p]) for p in order if p not in bm25})
+        return [r.hit(p, bm25[p], rank) for rank, p in enumerate(order, start=1)]
 
     def search(self, question: str, k: int = 10) -> list[Hit]:
         """The passages the answerer would read for ``question`` (aliases added once)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import os
 import signal
@@ -16,6 +17,8 @@ from qabot.errors import QabotError
 
 if TYPE_CHECKING:
     from qabot.answer import Bot
+    from qabot.retriever import Retriever
+    from qabot.semantic import SentenceVectors
 
 MAX_K = 1000
 
@@ -120,6 +123,14 @@ def _common(p: argparse.ArgumentParser, k_default: int | None) -> None:
                    help=f"passages to consider (default: the config file's k, else "
                    f"{k_default or 5})")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _semantic_option(p)
+
+
+def _semantic_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--semantic", action=argparse.BooleanOptionalAction, default=None,
+                   help="match by meaning too, with sentence embeddings (needs qabot[semantic]; "
+                   "default: the config file's semantic, else on for corpora up to "
+                   "5,000 sentences when installed)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--gold", metavar="FILE", help="gold .jsonl (default: eval/gold.jsonl)")
     _corpus_option(ev, "corpus (default: bundled articles)")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    _semantic_option(ev)
     ev.add_argument("--report", metavar="FILE.md", help="also write the report as Markdown")
     ev.add_argument("--check", metavar="THRESHOLDS",
                     help="exit 1 if any figure is below the thresholds in this JSON file")
@@ -169,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "and time.")
     _corpus_option(idx, "corpus (default: bundled articles)")
     idx.add_argument("--rebuild", action="store_true", help="ignore an existing cache file")
+    _semantic_option(idx)
     idx.add_argument("--warnings", action="store_true",
                      help=f"list every warning about the corpus's files (else the first "
                      f"{WARNINGS_SHOWN})")
@@ -187,22 +200,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def apply_settings(args: argparse.Namespace) -> None:
-    """Fill --corpus and -k left unset from $QABOT_CORPUS and the config file."""
+    """Fill --corpus, -k and --semantic left unset from $QABOT_CORPUS, $QABOT_SEMANTIC and
+    the config file."""
     if "corpus" not in args and "k" not in args:
         return
     from qabot.cache import config_path
 
     path = config_path()
-    corpus = k = None
+    corpus = k = semantic = None
     if path.exists():  # else nothing to read: the settings model is not even imported
         from qabot.settings import load_settings
 
         settings = load_settings(path)
-        corpus, k = settings.corpus, settings.k
+        corpus, k, semantic = settings.corpus, settings.k, settings.semantic
     if "corpus" in args and args.corpus is None:
         args.corpus = os.environ.get("QABOT_CORPUS") or corpus
     if "k" in args and args.k is None:
         args.k = k
+    if "semantic" in args and args.semantic is None:
+        env = os.environ.get("QABOT_SEMANTIC")
+        if env:
+            from qabot.settings import semantic_from_env
+
+            semantic = semantic_from_env(env)
+        args.semantic = semantic
 
 
 def _out(text: str) -> None:
@@ -235,7 +256,7 @@ def _check_length(question: str) -> None:
                 f"{MAX_QUESTION_CHARS:,}")
 
 
-def make_bot(corpus: str | None) -> Bot:
+def make_bot(corpus: str | None, semantic: bool | None = None) -> Bot:
     from qabot.answer import Bot
     from qabot.corpus import load_corpus
     from qabot.retriever import Retriever
@@ -246,7 +267,33 @@ def make_bot(corpus: str | None) -> Bot:
                                           progress=progress)
     if not retriever.from_cache:  # a warm cache has said them before; `qabot index` shows them
         _warn_grouped(loaded.warnings)
-    return Bot(retriever)
+    return Bot(retriever, semantic=sentence_vectors(retriever, semantic))
+
+
+def sentence_vectors(retriever: Retriever, wanted: bool | None) -> SentenceVectors | None:
+    """The corpus's sentence vectors when semantics is on: ``wanted`` True (--semantic),
+    False (--no-semantic) or None (the default: on when qabot[semantic] is installed and
+    the corpus is small enough for every sentence to be embedded once and saved; see
+    qabot/semantic.py). Asked for and unavailable: one notice saying why, then lexical."""
+    if wanted is False:
+        return None
+    import importlib.util
+
+    if wanted is None and importlib.util.find_spec("onnxruntime") is None:
+        return None  # without the extra, qabot is as it was: not a word about it
+    from qabot import semantic
+
+    if wanted is None and not semantic.DEFAULT_ON:
+        return None
+    encoder = semantic.encoder()
+    if encoder is None:
+        _notice(semantic.status().reason)
+        return None
+    with _Progress("embedding") as progress:
+        vectors = semantic.vectors_for(retriever, encoder, progress)
+    if wanted is None and not vectors.precomputed:
+        return None  # a big corpus: on only when asked for (--semantic)
+    return vectors
 
 
 class _Progress:
@@ -309,7 +356,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     batch = question_text == "-"
     if not batch and not question_text.strip():
         raise UsageError("ask: error: the question is empty (see 'qabot ask --help')")
-    bot = make_bot(args.corpus)
+    bot = make_bot(args.corpus, args.semantic)
     questions = _lines(_stdin()) if batch else iter([question_text])
     first = True
     failed = declined = 0
@@ -340,7 +387,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from qabot.render import hits_text, to_json
 
-    bot = make_bot(args.corpus)
+    bot = make_bot(args.corpus, False)  # search ranks by BM25 alone
     query = " ".join(args.query)
     hits = bot.retriever.search(query, k=args.k or 5)
     if args.json:
@@ -354,14 +401,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from qabot.repl import Repl
 
     stdin = _stdin()
-    bot = make_bot(args.corpus)
+    bot = make_bot(args.corpus, args.semantic)
+    loader = functools.partial(make_bot, semantic=args.semantic)
     if stdin.isatty() and sys.stdout.isatty():
-        return Repl(bot, k=args.k, json_mode=args.json, loader=make_bot).run()
+        return Repl(bot, k=args.k, json_mode=args.json, loader=loader).run()
     # No prompt: a pipe in or out. Commands work as on a terminal; answers are plain text.
     what = "a line" if stdin.isatty() else "each line"
     _notice(f"reading questions from standard input, {what} at a time "
             f"({'Ctrl-D' if stdin.isatty() else 'end of input'} to finish)")
-    repl = Repl(bot, k=args.k, json_mode=args.json, colour=False, loader=make_bot)
+    repl = Repl(bot, k=args.k, json_mode=args.json, colour=False, loader=loader)
     return repl.batch(_lines(stdin))
 
 
@@ -376,7 +424,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     )
 
     gold = load_gold(args.gold or default_gold_path())
-    bot = make_bot(args.corpus)
+    bot = make_bot(args.corpus, args.semantic)
     report = evaluate(bot, gold)
     text = format_report(report)
     if args.report:
@@ -429,6 +477,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     with _Progress("indexing") as progress:
         retriever = Retriever.from_corpus(loaded, cache=True, notice=_notice,
                                           progress=progress, rebuild=args.rebuild)
+    vectors = sentence_vectors(retriever, args.semantic)
     seconds = time.perf_counter() - start
     path = retriever.cache_path
     size = path.stat().st_size if path is not None and path.exists() else 0
@@ -436,8 +485,34 @@ def cmd_index(args: argparse.Namespace) -> int:
          f"passages:  {len(retriever.passages):,}\n"
          f"terms:     {len(retriever.index.vocab):,}\n"
          f"cache:     {path if size else '(not written)'} ({size / 1e6:.2f} MB)\n"
+         f"semantic:  {_semantic_line(vectors, args.semantic)}\n"
          f"time:      {seconds:.2f} s")
     return 0
+
+
+def _semantic_line(vectors: SentenceVectors | None, wanted: bool | None) -> str:
+    """What `qabot index` says of semantics: on (model, hash, vectors) or off and why."""
+    import importlib.util
+
+    if vectors is not None:
+        from qabot import semantic
+
+        kept = ("every sentence embedded and saved" if vectors.precomputed
+                else "sentences embedded as questions read them")
+        return (f"on: {semantic.MODEL_NAME} from {semantic.MODEL_PACKAGE}=="
+                f"{semantic.MODEL_VERSION}, sha256 {semantic.MODEL_SHA256[:16]}…; "
+                f"{len(vectors):,} sentence vectors ({kept})")
+    if wanted is False:
+        return "off (--no-semantic, QABOT_SEMANTIC or the config file)"
+    if importlib.util.find_spec("onnxruntime") is None:
+        return "off (not installed: pip install 'qabot[semantic]')"
+    from qabot import semantic
+
+    found = semantic.status()
+    if not found.available:
+        return f"off ({found.reason})"
+    return (f"off by default for a corpus over {semantic.PRECOMPUTE_MAX_SENTENCES:,} "
+            "sentences (--semantic turns it on)")
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -5,6 +5,9 @@ file for the corpus.
     # ~/.config/qabot/config.toml
     corpus = "~/news"   # a folder, one .txt/.md file, or a .jsonl file
     k = 8               # passages to consider, 1 to 1000
+    semantic = false    # sentence embeddings (qabot[semantic]): true, false; unset = auto
+
+``$QABOT_SEMANTIC`` (on/off) wins over the file's ``semantic``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,24 @@ class Settings(BaseModel):
                                description="The corpus used when --corpus is not given.")
     k: int | None = Field(default=None, ge=1, le=1000,
                           description="Passages to consider when -k is not given.")
+    semantic: bool | None = Field(default=None, description="Sentence embeddings on or off "
+                                  "when neither --semantic nor --no-semantic is given; unset: "
+                                  "on for small corpora when qabot[semantic] is installed.")
+
+
+_SWITCH = {"1": True, "on": True, "true": True, "yes": True,
+           "0": False, "off": False, "false": False, "no": False}
+
+
+def semantic_from_env(value: str | None) -> bool | None:
+    """$QABOT_SEMANTIC as a switch: on/off (also 1/0, true/false, yes/no); unset or empty:
+    None. Anything else is a ``QabotError`` naming the variable."""
+    if value is None or not value.strip():
+        return None
+    found = _SWITCH.get(value.strip().lower())
+    if found is None:
+        raise QabotError(f"QABOT_SEMANTIC={value!r}: expected on or off")
+    return found
 
 
 def load_settings(path: Path | None = None) -> Settings:

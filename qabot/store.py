@@ -75,9 +75,9 @@ def _registry() -> Path:
 
 def supersede(origin: str, path: Path) -> None:
     """Record ``path`` as the index of the corpus loaded from ``origin``, and delete the
-    index (and its learned names) that it replaces, unless another corpus still uses it.
-    Stale temporary files of killed saves are removed too. Best effort: a failure here
-    leaves a file behind, never a wrong index."""
+    index (and its learned names and sentence vectors) that it replaces, unless another
+    corpus still uses it. Stale temporary files of killed saves are removed too. Best
+    effort: a failure here leaves a file behind, never a wrong index."""
     folder = path.parent
     remove_stale_temp(folder)
     if not origin:
@@ -93,7 +93,7 @@ def supersede(origin: str, path: Path) -> None:
     current[origin] = path.name
     if isinstance(old, str) and old != path.name and old not in current.values():
         old_path = folder / Path(old).name
-        for stale in (old_path, entities_path(old_path)):
+        for stale in (old_path, entities_path(old_path), vectors_path(old_path)):
             with contextlib.suppress(OSError):
                 stale.unlink()
     data = json.dumps(current, ensure_ascii=False).encode("utf-8", "surrogatepass")
@@ -215,6 +215,11 @@ def _rebuild(meta: dict[str, Any], a: dict[str, np.ndarray], corpus: Corpus
 def entities_path(index_file: Path) -> Path:
     """The learned names live beside their index, learned on first use by the answerer."""
     return index_file.with_suffix(".names.json")
+
+
+def vectors_path(index_file: Path) -> Path:
+    """Sentence embeddings (qabot[semantic]) live beside their index too."""
+    return index_file.with_suffix(".minilm.npz")
 
 
 def save_entities(path: Path, key: str, entities: EntityTable) -> None:

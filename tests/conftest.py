@@ -33,6 +33,9 @@ def _isolated_xdg(
         monkeypatch.setenv(var, str(base / var.lower()))
     monkeypatch.setenv("XDG_CACHE_HOME", str(shared_cache))
     monkeypatch.setenv("HOME", str(base / "home"))
+    # Lexical answers in every test, whether or not qabot[semantic] is installed here;
+    # tests/test_semantic.py turns it on where it means to.
+    monkeypatch.setenv("QABOT_SEMANTIC", "off")
 
 
 @pytest.fixture()

@@ -79,8 +79,16 @@ FEATURES: dict[str, str] = {
     "c_position": "where the candidate starts in its article, 0 (top) to 1 (end)",
     "c_before_cov": "weighted coverage of the sentence before the candidate",
     "c_same_doc": "the candidate is from the best passage's article",
+    # with qabot[semantic] only (0 otherwise; the lexical model does not read them)
+    "s_sim": "cosine of the question's and the candidate's sentence embeddings (the best "
+             "of its sentences; qabot/semantic.py)",
+    "s_sim_gap": "s_sim minus the best s_sim among this question's candidates",
 }
 NAMES: tuple[str, ...] = tuple(FEATURES)
+# The columns of the lexical model: every one but the embedding similarities, which come
+# last so that a lexical matrix is a prefix of a semantic one.
+SEMANTIC_NAMES: tuple[str, ...] = tuple(n for n in NAMES if n.startswith("s_"))
+LEXICAL_NAMES: tuple[str, ...] = NAMES[: len(NAMES) - len(SEMANTIC_NAMES)]
 _COLUMN = {name: i for i, name in enumerate(NAMES)}
 
 def _coverage(units: Sequence[QueryTerm], terms: frozenset[str], total: float) -> float:
@@ -278,6 +286,8 @@ def _row(query: Query, cand: Candidate, shared: _Shared, passage_terms: frozense
         "c_position": _position(cand),
         "c_before_cov": _coverage(units, before.terms, total) if before else 0.0,
         "c_same_doc": float(top is not None and hit.doc_id == top.doc_id),
+        "s_sim": 0.0,  # filled in by featurize from the embeddings, when given
+        "s_sim_gap": 0.0,
     }
     return [row[name] for name in NAMES]
 
@@ -296,11 +306,13 @@ def sizes(matrix: np.ndarray) -> np.ndarray:
 def featurize(query: Query, candidates: Sequence[Candidate],
               passage_terms: dict[str, frozenset[str]],
               title_terms: dict[str, frozenset[str]],
-              doc_terms: dict[str, frozenset[str]]) -> np.ndarray:
+              doc_terms: dict[str, frozenset[str]],
+              similarity: np.ndarray | None = None) -> np.ndarray:
     """The feature matrix: one row per candidate, one column per ``FEATURES`` entry.
 
     ``passage_terms`` maps a passage id to its indexed terms; ``title_terms`` and
-    ``doc_terms`` a document id to the terms of its title and of its whole text."""
+    ``doc_terms`` a document id to the terms of its title and of its whole text;
+    ``similarity``, with semantics on, each candidate's ``s_sim``."""
     shared = _Shared(query, candidates)
     rows = [_row(query, c, shared, passage_terms[c.hit.passage_id], title_terms[c.doc.id],
                  doc_terms[c.doc.id])
@@ -313,4 +325,7 @@ def featurize(query: Query, candidates: Sequence[Candidate],
         bm25 = matrix[:, _COLUMN["c_bm25"]]
         best = bm25.max()
         matrix[:, _COLUMN["c_bm25"]] = bm25 / best if best > 0 else 0.0
+        if similarity is not None:
+            matrix[:, _COLUMN["s_sim"]] = similarity
+            matrix[:, _COLUMN["s_sim_gap"]] = similarity - similarity.max()
     return matrix

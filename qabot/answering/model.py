@@ -25,8 +25,10 @@ from qabot.errors import QabotError
 MODEL_FORMAT = "qabot-answerer-1"
 
 
-def default_model_path() -> Path:
-    return Path(str(resources.files("qabot"))) / "_data" / "answerer.json"
+def default_model_path(semantic: bool = False) -> Path:
+    """The shipped weights: lexical, or with the embedding columns (qabot[semantic])."""
+    name = "answerer-semantic.json" if semantic else "answerer.json"
+    return Path(str(resources.files("qabot"))) / "_data" / name
 
 
 class Part:
@@ -95,8 +97,8 @@ class AnswerModel:
         self.provenance: dict[str, Any] = spec.get("provenance", {})
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> AnswerModel:
-        path = Path(path) if path is not None else default_model_path()
+    def load(cls, path: str | Path | None = None, semantic: bool = False) -> AnswerModel:
+        path = Path(path) if path is not None else default_model_path(semantic)
         try:
             return cls(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:

