@@ -283,25 +283,23 @@ def sentence_vectors(retriever: Retriever, wanted: bool | None) -> SentenceVecto
         return None  # without the extra, qabot is as it was: not a word about it
     from qabot import semantic
 
-    if wanted is None and not semantic.DEFAULT_ON:
-        return None
+    if wanted is None and (not semantic.DEFAULT_ON or semantic.sentence_keys(retriever) is None):
+        return None  # a big corpus: on only when asked for, and the model is not loaded
     encoder = semantic.encoder()
     if encoder is None:
         _notice(semantic.status().reason)
         return None
-    with _Progress("embedding") as progress:
-        vectors = semantic.vectors_for(retriever, encoder, progress)
-    if wanted is None and not vectors.precomputed:
-        return None  # a big corpus: on only when asked for (--semantic)
-    return vectors
+    with _Progress("embedding", "sentences") as progress:
+        return semantic.vectors_for(retriever, encoder, progress)
 
 
 class _Progress:
     """A progress bar (tqdm) on stderr for a build, shown only on a terminal and only once
     the build has taken PROGRESS_DELAY seconds, so quick builds print nothing."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, unit: str = "documents") -> None:
         self.what = what
+        self.unit = unit
         self.bar: Any = None
 
     def __enter__(self) -> Callable[[int, int], None]:
@@ -313,7 +311,7 @@ class _Progress:
                 return
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, desc=self.what, unit=" documents", leave=False,
+            self.bar = tqdm(total=total, desc=self.what, unit=f" {self.unit}", leave=False,
                             delay=PROGRESS_DELAY, file=sys.stderr, dynamic_ncols=True)
         self.bar.update(done - self.bar.n)
 
@@ -477,7 +475,16 @@ def cmd_index(args: argparse.Namespace) -> int:
     with _Progress("indexing") as progress:
         retriever = Retriever.from_corpus(loaded, cache=True, notice=_notice,
                                           progress=progress, rebuild=args.rebuild)
+    if args.rebuild and retriever.cache_path is not None:
+        from qabot.store import vectors_path
+
+        vectors_path(retriever.cache_path).unlink(missing_ok=True)
     vectors = sentence_vectors(retriever, args.semantic)
+    # What the first question would otherwise build: the learned names, the word table.
+    retriever.entities  # noqa: B018
+    from qabot.cache import ZipfTable
+
+    ZipfTable().zipf(["the"])
     seconds = time.perf_counter() - start
     path = retriever.cache_path
     size = path.stat().st_size if path is not None and path.exists() else 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -165,7 +166,12 @@ def _fit_source(text: str, width: int) -> str:
     lines = []
     for line in text.split("\n"):
         parts = line.split(" · ")
-        current = parts[0]
+        # A title wider than the terminal is itself broken between words (a new-user
+        # trial at 60 columns saw it cut mid-word by the terminal).
+        first = textwrap.wrap(parts[0], width, subsequent_indent="    ",
+                              break_long_words=False, break_on_hyphens=False) or [""]
+        lines.extend(first[:-1])
+        current = first[-1]
         for part in parts[1:]:
             if len(current) + 3 + len(part) > width and current.strip():
                 lines.append(current + " ·")

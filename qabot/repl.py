@@ -500,6 +500,9 @@ class Repl:
         except QabotError as exc:
             self.say(one_line(str(exc)), "class:error")
             return True
+        except KeyboardInterrupt:  # a long build or embedding: cancel the switch, stay
+            self.say("(interrupted: still asking the same articles)", "class:error")
+            return True
         self.bot = bot
         self.conversation = Conversation(bot, k=self.conversation.k)
         self.say(self.banner())

@@ -106,6 +106,7 @@ class Encoder:
             raise SemanticUnavailable(
                 f"semantic matching is off: cannot read the model ({exc.strerror or exc})"
             ) from None
+        onnxruntime.disable_telemetry_events()  # nothing leaves the machine either way
         tokenizer = tokenizers.BertWordPieceTokenizer(str(vocab_path()), lowercase=True)
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.enable_padding()
@@ -176,9 +177,10 @@ def status() -> Status:
 # Corpora of up to this many distinct sentences have every sentence embedded once, on first
 # use, and saved beside their index; larger ones embed the sentences a question reads, as it
 # reads them, and keep them for the session. At 4.4-4.9 ms a sentence (2 cores, batches of
-# 32), 5,000 sentences take about 25 s once; a question over an unsaved corpus reads about
-# 30 new sentences (~150 ms, the issue's chat budget), hence semantics is on by default only
-# up to this size (qabot/cli.py).
+# 32), 5,000 sentences take about 25 s once. A question over a corpus past the line reads
+# 30 or more new sentences: 0.13-1.2 s a question in a trial on 29,318 passages, over the
+# issue's 150 ms chat budget; hence semantics is on by default only up to this size
+# (qabot/cli.py).
 PRECOMPUTE_MAX_SENTENCES = 5_000
 # Whether the CLI and the chat turn semantics on by themselves (for corpora up to
 # PRECOMPUTE_MAX_SENTENCES, when installed): only where it wins on the public validation
@@ -267,17 +269,24 @@ class SentenceVectors:
         return np.stack([self._memory[k] for k in keys])
 
 
+def sentence_keys(retriever: Retriever, limit: int = PRECOMPUTE_MAX_SENTENCES
+                  ) -> list[SentenceKey] | None:
+    """Every distinct sentence of the corpus, or None when there are more than ``limit``
+    (then nothing is embedded ahead, and semantics is off unless asked for)."""
+    table = retriever.passages
+    # Passages overlap by a sentence: twice the limit in the table is past it anyway.
+    if len(table.sent_start) > 2 * limit:
+        return None
+    keys = list(dict.fromkeys((p.doc_id, s.start, s.end) for p in table for s in p.sentences))
+    return keys if 0 < len(keys) <= limit else None
+
+
 def vectors_for(retriever: Retriever, encoder: Encoder,
                 progress: Callable[[int, int], None] | None = None,
                 limit: int = PRECOMPUTE_MAX_SENTENCES) -> SentenceVectors:
     """The sentence vectors of a retriever's corpus: every sentence embedded (and saved
     beside its index) when there are at most ``limit``, else on demand."""
-    table = retriever.passages
-    every: list[SentenceKey] = []
-    # Passages overlap by a sentence: twice the limit in the table is past it anyway.
-    if len(table.sent_start) <= 2 * limit:
-        every = list(dict.fromkeys((p.doc_id, s.start, s.end)
-                                   for p in table for s in p.sentences))
+    every = sentence_keys(retriever, limit) or []
     path = None
     if retriever.cache_path is not None:
         from qabot.store import vectors_path
@@ -308,8 +317,10 @@ def _load(path: Path, keys: list[SentenceKey]) -> np.ndarray | None:
                 or not np.isfinite(matrix).all()):
             return None
         return matrix
-    except (OSError, ValueError, KeyError, TypeError, EOFError):
-        return None  # missing, foreign or damaged: embedded again
+    except Exception:
+        # Any unreadable file (a truncated zip raises zipfile.BadZipFile, found by a
+        # new-user trial) means: embedded again.
+        return None
 
 
 def _save(path: Path, keys: list[SentenceKey], matrix: np.ndarray) -> None:

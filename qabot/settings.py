@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from qabot.cache import config_path
 from qabot.errors import QabotError
@@ -30,7 +30,7 @@ class Settings(BaseModel):
                                description="The corpus used when --corpus is not given.")
     k: int | None = Field(default=None, ge=1, le=1000,
                           description="Passages to consider when -k is not given.")
-    semantic: bool | None = Field(default=None, description="Sentence embeddings on or off "
+    semantic: StrictBool | None = Field(default=None, description="Sentence embeddings on or off "
                                   "when neither --semantic nor --no-semantic is given; unset: "
                                   "on for small corpora when qabot[semantic] is installed.")
 
@@ -46,7 +46,8 @@ def semantic_from_env(value: str | None) -> bool | None:
         return None
     found = _SWITCH.get(value.strip().lower())
     if found is None:
-        raise QabotError(f"QABOT_SEMANTIC={value!r}: expected on or off")
+        raise QabotError(f"QABOT_SEMANTIC={value!r}: expected on or off (or 1/0, "
+                         "true/false, yes/no)")
     return found
 
 

@@ -66,6 +66,12 @@ def test_ellipsis_asks_the_previous_question_about_someone_else() -> None:
     turn = _turn("What did Tom Green say?")
     assert resolve("and Maria Rossi?", [turn], table).text == "What did Maria Rossi say?"
     assert resolve("what about the mayor?", [turn], table).text == "What did the mayor say?"
+    # A whole question after "and" is not an ellipsis: it is resolved on its own
+    # (found by a new-user trial: "and when did he announce it?" became "What did when
+    # did he announce it say?").
+    got = resolve("and when did he say it?", [turn], table)
+    assert got == resolve("when did he say it?", [turn], table)
+    assert got.text.startswith("when did Tom Green say it?")
 
 
 def test_a_pronoun_with_no_earlier_turn_is_asked_back() -> None:

@@ -252,6 +252,20 @@ def test_several_lines_are_several_questions_and_edit_uses_the_editor(
     assert "Hello. Ask me anything" in out and "You're welcome." in out
 
 
+def test_ctrl_c_while_switching_corpus_keeps_the_chat_on_the_old_one(bot: Bot) -> None:
+    def loader(path: str) -> Bot:
+        raise KeyboardInterrupt  # Ctrl-C during a long build or embedding
+
+    buf = io.StringIO()
+    with create_pipe_input() as inp:
+        inp.send_text("/corpus /some/big/folder\n/corpus\n\x04")
+        code = Repl(bot, input=inp, output=DummyOutput(), printer=PlainTextOutput(buf),
+                    colour=False, loader=loader).run()
+    out = " ".join(buf.getvalue().split())
+    assert code == 0 and "(interrupted: still asking the same articles)" in out
+    assert "Asking 2 articles in" in out
+
+
 def test_corpus_switches_folders_and_save_writes_markdown(bot: Bot, tmp_path: Path) -> None:
     from qabot.corpus import load_corpus
     from qabot.retriever import Retriever
@@ -278,3 +292,14 @@ def test_corpus_switches_folders_and_save_writes_markdown(bot: Bot, tmp_path: Pa
     md = saved.read_text(encoding="utf-8")
     assert md.startswith("# qabot conversation\n\n## What did the storm close?")
     assert "1. *Storm hits*, 6 Mar 2026, `a.txt:5` (characters" in md
+
+
+def test_a_source_line_wider_than_the_terminal_breaks_between_words() -> None:
+    from qabot.render import plain
+
+    title = "Lin Junyang’s departure has finally been officially acknowledged by Alibaba"
+    line = f"[1] {title} · 13 Mar 2026 · 003_c0140778ee731637.txt:32\n"
+    text = plain([("class:source", line)], width=60)
+    assert all(len(row) <= 60 for row in text.splitlines())
+    assert " ".join(text.split()) == " ".join(line.split())  # nothing lost or cut mid-word
+    assert text.splitlines()[-1].strip() == "003_c0140778ee731637.txt:32"  # the file whole

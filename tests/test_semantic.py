@@ -57,7 +57,20 @@ def test_no_semantic_is_reported_off_by_index() -> None:
 def test_a_bad_switch_value_is_a_one_line_error() -> None:
     proc = qabot("ask", "why did Lin resign?", semantic_env="maybe")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "qabot: error: QABOT_SEMANTIC='maybe': expected on or off"
+    assert proc.stderr.strip() == ("qabot: error: QABOT_SEMANTIC='maybe': expected on or off "
+                                   "(or 1/0, true/false, yes/no)")
+
+
+def test_the_config_file_takes_only_true_or_false_for_semantic(tmp_path: Path) -> None:
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "qabot" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('semantic = "yes"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "QABOT_SEMANTIC"}
+    proc = subprocess.run([sys.executable, "-m", "qabot", "index"], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"qabot: error: {config}: semantic: Input should be a valid "
+                                  "boolean")
 
 
 # -- with the extra --------------------------------------------------------------------------
@@ -103,9 +116,11 @@ def test_sentence_vectors_are_saved_beside_the_index_and_reused(articles: Path) 
     again = semantic.vectors_for(retriever, encoder)
     key = next(iter(first._memory))
     assert np.array_equal(first.get([key]), again.get([key]))  # same float16-rounded rows
-    saved.write_bytes(b"damaged")
-    rebuilt = semantic.vectors_for(retriever, encoder)
-    assert np.array_equal(rebuilt.get([key]), first.get([key]))
+    good = saved.read_bytes()
+    for damaged in (b"damaged", good[:500], good[:6]):  # a truncated zip too
+        saved.write_bytes(damaged)
+        rebuilt = semantic.vectors_for(retriever, encoder)
+        assert np.array_equal(rebuilt.get([key]), first.get([key]))
     # Dense scores: one per passage, the best sentence's cosine.
     q = encoder.encode(["Who runs Alibaba?"])[0]
     scores = again.passage_scores(q, retriever.passages,

@@ -83,6 +83,12 @@ def _names(text: str, entities: EntityTable) -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def _asks(text: str) -> bool:
+    """Whether ``text`` opens as a question of its own: a question word or an auxiliary."""
+    found = surface_words(text)
+    return bool(found) and normalize(found[0][2]) in WH_WORDS | AUXILIARIES
+
+
 def main_entity(text: str, entities: EntityTable) -> str | None:
     """The first name mentioned in ``text``."""
     names = _names(_SUFFIX.sub("", text), entities)
@@ -147,6 +153,11 @@ def _antecedent_before(text: str, pos: int) -> bool:
 
 def resolve(question: str, history: Sequence[Turn], entities: EntityTable) -> Resolution:
     """``question`` with its references to earlier turns resolved (see the module's doc)."""
+    opened = _ELLIPSIS.match(question)
+    if opened and _asks(opened.group(1)):
+        # "and when did he announce it?" is a whole question after "and", not an ellipsis
+        # ("and Zhou Hao?"): the opener goes, the question is resolved on its own.
+        question = question[opened.start(1) :]
     person = _PERSON.search(question)
     if person and _antecedent_before(question, person.start()):
         # "Why did the CEO say he left?": the question names its own referent, unless an
