@@ -480,11 +480,9 @@ def cmd_index(args: argparse.Namespace) -> int:
 
         vectors_path(retriever.cache_path).unlink(missing_ok=True)
     vectors = sentence_vectors(retriever, args.semantic)
-    # What the first question would otherwise build: the learned names, the word table.
+    # What the first question over this corpus would otherwise build: the learned names.
+    # (The word-frequency table is built once per machine, by the first question ever.)
     retriever.entities  # noqa: B018
-    from qabot.cache import ZipfTable
-
-    ZipfTable().zipf(["the"])
     seconds = time.perf_counter() - start
     path = retriever.cache_path
     size = path.stat().st_size if path is not None and path.exists() else 0
