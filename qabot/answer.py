@@ -183,7 +183,7 @@ class Bot:
             allowed = np.zeros(len(dense), dtype=bool)
             allowed[r.passages.positions(doc_ids)] = True
             dense = np.where(allowed, dense, -np.inf)
-        ranked = np.argsort(-dense, kind="stable")[:POOL]
+        ranked = np.argsort(-dense, kind="stable")[: max(k, POOL)]
         ranked = ranked[np.isfinite(dense[ranked])]
         bm25 = {table.position(h.passage_id): h.score for h in lexical}
         order = fuse(list(bm25), ranked.tolist(), k)

@@ -152,3 +152,13 @@ def test_index_and_ask_report_and_use_semantics(articles: Path) -> None:
                   semantic_env="on")
     assert asked.returncode == 0, asked.stderr
     assert '"abstained": false' in asked.stdout
+
+
+def test_fusion_ranks_by_both_lists_and_keeps_k() -> None:
+    from qabot.answering.similarity import fuse
+
+    # Passage 7 is second in both lists: it beats 1 (first in BM25, absent from dense).
+    assert fuse([1, 7, 3], [9, 7, 4], 2) == [7, 1]
+    assert fuse([], [5, 6], 5) == [5, 6]
+    lexical, dense = list(range(100)), list(range(100, 200))
+    assert len(fuse(lexical, dense, 120)) == 120  # a large -k is not capped by the pool

@@ -56,9 +56,10 @@ POOL = 50
 
 def fuse(lexical: Sequence[int], dense: Sequence[int], k: int) -> list[int]:
     """The ``k`` best passage positions of the fused ranking (ties: corpus order)."""
+    pool = max(POOL, k)  # -k 100 still gets 100 passages
     fused: dict[int, float] = {}
-    for rank, p in enumerate(lexical[:POOL], start=1):
+    for rank, p in enumerate(lexical[:pool], start=1):
         fused[p] = fused.get(p, 0.0) + 1.0 / (RRF_C + rank)
-    for rank, p in enumerate(dense[:POOL], start=1):
+    for rank, p in enumerate(dense[:pool], start=1):
         fused[p] = fused.get(p, 0.0) + DENSE_WEIGHT / (RRF_C + rank)
     return sorted(fused, key=lambda p: (-fused[p], p))[:k]
