@@ -383,3 +383,19 @@ def test_titles_skip_badges_and_are_one_line(tmp_path: Path) -> None:
     titles = {d.source: d.title for d in load_corpus(tmp_path).documents}
     assert titles["a.md"] == "DejaVu fonts"
     assert "\n" not in titles["b.txt"]
+
+
+def test_the_same_text_in_two_files_is_said_and_cited_once(tmp_path: Path) -> None:
+    folder = tmp_path / "licences"
+    folder.mkdir()
+    body = ("Permission is hereby granted, free of charge, to any person obtaining a copy "
+            "of this software, to deal in the Software without restriction, including the "
+            "rights to use, copy, modify, merge, publish, distribute, sublicense, and sell "
+            "copies of the Software.\n")
+    for name in ("alpha", "beta"):
+        (folder / f"{name}.txt").write_text(f"{name.title()} licence\n\n{body}",
+                                            encoding="utf-8")
+    bot = Bot(Retriever.from_corpus(load_corpus(folder)))
+    answer = bot.ask("Can I sell copies of the software?")
+    assert not answer.abstained
+    assert len(answer.citations) == 1 and answer.answer.count("Permission is hereby") == 1

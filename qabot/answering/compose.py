@@ -36,8 +36,17 @@ def answer(query: Query, decision: Decision, candidates: Sequence[Candidate],
     if not decision.answered:
         return abstain(query.question, query.text, hits[:related], NOT_IN_ARTICLES,
                        decision.confidence)
-    chosen = [candidates[i] for i in decision.chosen]
-    scores = [float(probs[i]) for i in decision.chosen]
+    # The same words in two files (a licence copied into many packages) are said once,
+    # cited from the better candidate (found by a new-user trial).
+    picked: list[int] = []
+    said: set[str] = set()
+    for i in decision.chosen:
+        words = " ".join(candidates[i].text.split())
+        if words not in said:
+            said.add(words)
+            picked.append(i)
+    chosen = [candidates[i] for i in picked]
+    scores = [float(probs[i]) for i in picked]
     order = sorted(range(len(chosen)), key=lambda i: (
         str(chosen[i].doc.date or ""), chosen[i].doc.id, chosen[i].start))
     chosen = [chosen[i] for i in order]
