@@ -60,7 +60,6 @@ def main() -> int:
     vectors = semantic.vectors_for(retriever, encoder, limit=100_000)
     print(f"{len(vectors):,} sentences embedded in {time.perf_counter() - t0:.0f} s; "
           f"{len(qs):,} answerable questions", flush=True)
-    doc_ids = [d.id for d in corpus.documents]
     table = retriever.passages
     passages_of: dict[str, set[int]] = {}
     for i in range(len(table)):
@@ -76,7 +75,7 @@ def main() -> int:
         query = bot.reader.read(q.question)
         lexical = [table.position(h.passage_id) for h in
                    retriever.search_terms(query.search, k=args.pool)]
-        scores = vectors.passage_scores(qv, table, doc_ids)
+        scores = vectors.passage_scores(qv, retriever)
         assert scores is not None
         dense = np.argsort(-scores, kind="stable")[: args.pool].tolist()
         add("bm25", ranks_of(lexical, gold))

@@ -175,8 +175,7 @@ class Bot:
             return r.search_terms(query.search, k=k, doc_ids=doc_ids)
         lexical = r.search_terms(query.search, k=max(k, POOL), doc_ids=doc_ids)
         table = r.passages
-        dense = vectors.passage_scores(similarity.question(query.text), table,
-                                       [d.id for d in r.corpus.documents])
+        dense = vectors.passage_scores(similarity.question(query.text), r)
         if dense is None:
             return lexical[:k]
         if doc_ids is not None:

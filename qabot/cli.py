@@ -283,14 +283,17 @@ def sentence_vectors(retriever: Retriever, wanted: bool | None) -> SentenceVecto
         return None  # without the extra, qabot is as it was: not a word about it
     from qabot import semantic
 
-    if wanted is None and (not semantic.DEFAULT_ON or semantic.sentence_keys(retriever) is None):
-        return None  # a big corpus: on only when asked for, and the model is not loaded
+    keys = None
+    if wanted is None:
+        keys = semantic.sentence_keys(retriever) if semantic.DEFAULT_ON else None
+        if keys is None:
+            return None  # a big corpus: on only when asked for, and the model is not loaded
     encoder = semantic.encoder()
     if encoder is None:
         _notice(semantic.status().reason)
         return None
     with _Progress("embedding", "sentences") as progress:
-        return semantic.vectors_for(retriever, encoder, progress)
+        return semantic.vectors_for(retriever, encoder, progress, keys=keys)
 
 
 class _Progress:

@@ -113,10 +113,7 @@ class BM25Index:
             start += length
         # Sort in place and count runs: np.unique would hold two more copies of the keys.
         keys.sort()
-        first = np.empty(keys.size, dtype=bool)
-        if keys.size:
-            first[0] = True
-            np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        first = _run_starts(keys)
         starts = np.flatnonzero(first)
         del first
         tf_counts = np.diff(np.append(starts, keys.size)).astype(np.int32)
@@ -228,12 +225,17 @@ def _posting_weights(params: BM25Params, idf: np.ndarray, tf: np.ndarray,
     return np.asarray(w, dtype=np.float64)
 
 
+def _run_starts(ordered: np.ndarray) -> np.ndarray:
+    """For sorted values, True where a run of equal values starts."""
+    first = np.empty(ordered.size, dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return first
+
+
 def _unique(ids: np.ndarray) -> np.ndarray:
     """Sorted distinct values, as ``np.unique`` gives, without its import of ``numpy.ma``
     (7 ms of every cold start, measured with ``python -X importtime``)."""
     ids = np.sort(ids)
-    keep = np.empty(ids.size, dtype=bool)
-    keep[:1] = True
-    np.not_equal(ids[1:], ids[:-1], out=keep[1:])
-    return ids[keep]
+    return np.asarray(ids[_run_starts(ids)])
 

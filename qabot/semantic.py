@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -207,7 +208,10 @@ class SentenceVectors:
         self.encoder = encoder
         self._texts = texts
         self._memory: dict[SentenceKey, np.ndarray] = {}
-        self._rows: dict[int, np.ndarray] = {}  # per table: its sentences' rows of _matrix
+        # Per passage table (a few corpora share one set in training): the row of
+        # _matrix of each of its sentences.
+        self._rows: weakref.WeakKeyDictionary[PassageTable, np.ndarray] = (
+            weakref.WeakKeyDictionary())
         self._keys: list[SentenceKey] = []
         self._matrix: np.ndarray | None = None
         self.precomputed = 0 < len(every) <= limit
@@ -223,33 +227,25 @@ class SentenceVectors:
     def __len__(self) -> int:
         return len(self._memory)
 
-    def passage_scores(self, question: np.ndarray, table: PassageTable,
-                       doc_ids: Sequence[str]) -> np.ndarray | None:
-        """Each passage's best sentence cosine to ``question`` (a unit vector), for dense
-        retrieval; None unless every sentence is embedded (a small corpus). ``doc_ids``
-        are the documents in the table's order (``Corpus.documents``)."""
+    def passage_scores(self, question: np.ndarray, retriever: Retriever
+                       ) -> np.ndarray | None:
+        """Each passage of ``retriever`` scored by its best sentence's cosine to
+        ``question`` (a unit vector), for dense retrieval; None unless every sentence is
+        embedded (a small corpus)."""
+        table = retriever.passages
         if not self.precomputed or not len(table):
             return None
-        rows = self._rows.get(id(table))
+        rows = self._rows.get(table)
         if rows is None:
             if self._matrix is None:
                 self._keys = list(self._memory)
                 self._matrix = np.stack([self._memory[k] for k in self._keys])
-            keys = self._keys
-            where = {k: i for i, k in enumerate(keys)}
-            ptr = np.asarray(table.sent_ptr, dtype=np.int64)
-            docs = np.repeat(np.asarray(table.doc, dtype=np.int64), ptr[1:] - ptr[:-1])
-            starts = np.asarray(table.sent_start, dtype=np.int64).tolist()
-            ends = np.asarray(table.sent_end, dtype=np.int64).tolist()
+            where = {k: i for i, k in enumerate(self._keys)}
             try:
-                rows = np.asarray([where[(doc_ids[d], a, b)] for d, a, b
-                                   in zip(docs.tolist(), starts, ends, strict=True)],
-                                  dtype=np.int64)
+                rows = np.asarray([where[k] for k in _table_keys(retriever)], dtype=np.int64)
             except KeyError:
                 return None  # vectors of another corpus
-            if len(self._rows) > 64:  # one per table: a few corpora share a set in training
-                self._rows.clear()
-            self._rows[id(table)] = rows
+            self._rows[table] = rows
         assert self._matrix is not None
         sims = (self._matrix @ question)[rows]
         starts_of = np.asarray(table.sent_ptr, dtype=np.int64)[:-1]
@@ -273,20 +269,33 @@ def sentence_keys(retriever: Retriever, limit: int = PRECOMPUTE_MAX_SENTENCES
                   ) -> list[SentenceKey] | None:
     """Every distinct sentence of the corpus, or None when there are more than ``limit``
     (then nothing is embedded ahead, and semantics is off unless asked for)."""
-    table = retriever.passages
     # Passages overlap by a sentence: twice the limit in the table is past it anyway.
-    if len(table.sent_start) > 2 * limit:
+    if len(retriever.passages.sent_start) > 2 * limit:
         return None
-    keys = list(dict.fromkeys((p.doc_id, s.start, s.end) for p in table for s in p.sentences))
+    keys = list(dict.fromkeys(_table_keys(retriever)))
     return keys if 0 < len(keys) <= limit else None
+
+
+def _table_keys(retriever: Retriever) -> list[SentenceKey]:
+    """The key of each sentence of each passage, in the passage table's order (a sentence
+    two overlapping passages share comes twice), read from the table's arrays."""
+    table = retriever.passages
+    doc_ids = [d.id for d in retriever.corpus.documents]  # the table's document order
+    ptr = np.asarray(table.sent_ptr, dtype=np.int64)
+    docs = np.repeat(np.asarray(table.doc, dtype=np.int64), ptr[1:] - ptr[:-1])
+    return [(doc_ids[d], a, b) for d, a, b in zip(
+        docs.tolist(), np.asarray(table.sent_start, dtype=np.int64).tolist(),
+        np.asarray(table.sent_end, dtype=np.int64).tolist(), strict=True)]
 
 
 def vectors_for(retriever: Retriever, encoder: Encoder,
                 progress: Callable[[int, int], None] | None = None,
-                limit: int = PRECOMPUTE_MAX_SENTENCES) -> SentenceVectors:
+                limit: int = PRECOMPUTE_MAX_SENTENCES,
+                keys: list[SentenceKey] | None = None) -> SentenceVectors:
     """The sentence vectors of a retriever's corpus: every sentence embedded (and saved
-    beside its index) when there are at most ``limit``, else on demand."""
-    every = sentence_keys(retriever, limit) or []
+    beside its index) when there are at most ``limit``, else on demand. ``keys``: the
+    corpus's ``sentence_keys``, when the caller has them already."""
+    every = keys if keys is not None else sentence_keys(retriever, limit) or []
     path = None
     if retriever.cache_path is not None:
         from qabot.store import vectors_path

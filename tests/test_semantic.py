@@ -123,8 +123,7 @@ def test_sentence_vectors_are_saved_beside_the_index_and_reused(articles: Path) 
         assert np.array_equal(rebuilt.get([key]), first.get([key]))
     # Dense scores: one per passage, the best sentence's cosine.
     q = encoder.encode(["Who runs Alibaba?"])[0]
-    scores = again.passage_scores(q, retriever.passages,
-                                  [d.id for d in retriever.corpus.documents])
+    scores = again.passage_scores(q, retriever)
     assert scores is not None and scores.shape == (len(retriever.passages),)
     assert -1.0 <= scores.min() and scores.max() <= 1.0
 
