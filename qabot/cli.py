@@ -217,13 +217,18 @@ def apply_settings(args: argparse.Namespace) -> None:
         args.corpus = os.environ.get("QABOT_CORPUS") or corpus
     if "k" in args and args.k is None:
         args.k = k
-    if "semantic" in args and args.semantic is None:
-        env = os.environ.get("QABOT_SEMANTIC")
-        if env:
-            from qabot.settings import semantic_from_env
+    if "semantic" in args:
+        # Which switch decided, for `qabot index` to name when semantics is off.
+        args.semantic_from = "--semantic" if args.semantic else "--no-semantic"
+        if args.semantic is None:
+            args.semantic_from = f"semantic = false in {path}"
+            env = os.environ.get("QABOT_SEMANTIC")
+            if env:
+                from qabot.settings import semantic_from_env
 
-            semantic = semantic_from_env(env)
-        args.semantic = semantic
+                semantic = semantic_from_env(env)
+                args.semantic_from = f"QABOT_SEMANTIC={env}"
+            args.semantic = semantic
 
 
 def _out(text: str) -> None:
@@ -489,17 +494,20 @@ def cmd_index(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - start
     path = retriever.cache_path
     size = path.stat().st_size if path is not None and path.exists() else 0
+    semantic_line = _semantic_line(vectors, args.semantic, getattr(args, "semantic_from", ""))
     _out(f"documents: {len(loaded.documents):,}\n"
          f"passages:  {len(retriever.passages):,}\n"
          f"terms:     {len(retriever.index.vocab):,}\n"
          f"cache:     {path if size else '(not written)'} ({size / 1e6:.2f} MB)\n"
-         f"semantic:  {_semantic_line(vectors, args.semantic)}\n"
+         f"semantic:  {semantic_line}\n"
          f"time:      {seconds:.2f} s")
     return 0
 
 
-def _semantic_line(vectors: SentenceVectors | None, wanted: bool | None) -> str:
-    """What `qabot index` says of semantics: on (model, hash, vectors) or off and why."""
+def _semantic_line(vectors: SentenceVectors | None, wanted: bool | None,
+                   switch: str = "") -> str:
+    """What `qabot index` says of semantics: on (model, hash, vectors) or off and why;
+    ``switch`` names what turned it off, when something did."""
     import importlib.util
 
     if vectors is not None:
@@ -511,7 +519,7 @@ def _semantic_line(vectors: SentenceVectors | None, wanted: bool | None) -> str:
                 f"{semantic.MODEL_VERSION}, sha256 {semantic.MODEL_SHA256[:16]}…; "
                 f"{len(vectors):,} sentence vectors ({kept})")
     if wanted is False:
-        return "off (--no-semantic, QABOT_SEMANTIC or the config file)"
+        return f"off ({switch or 'turned off'})"
     if importlib.util.find_spec("onnxruntime") is None:
         return "off (not installed: pip install 'qabot[semantic]')"
     from qabot import semantic

@@ -372,8 +372,8 @@ class Repl:
                 if p.start <= start and end <= p.end and p.id not in shown:
                     shown.add(p.id)
                     doc = self.bot.retriever.document(doc_id)
-                    head = (f"{p.id} · {one_line(doc.title)} · "
-                            f"{human_date(doc.date.isoformat() if doc.date else None)}")
+                    head = source_line(doc.title, doc.date.isoformat() if doc.date else None,
+                                       doc.source, doc.line_at(p.start))
                     if p.section:
                         head += f" · § {one_line(p.section)}"
                     out += [("class:source", head + "\n"), *self._highlight(p.text, terms),

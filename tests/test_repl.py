@@ -96,7 +96,11 @@ def test_meta_commands(bot: Bot) -> None:
     cite = answer.citations[0]
     passage = next(p for p in bot.retriever.passages
                    if p.doc_id == cite.doc_id and p.start <= cite.start and cite.end <= p.end)
-    assert f"{passage.id} · Lin Junyang’s departure" in text  # /sources: the passage
+    doc = bot.retriever.document(cite.doc_id)
+    # /sources: the passage, headed by its file and line as a citation is.
+    assert (f"Lin Junyang’s departure has finally been officially acknowledged by Alibaba · "
+            f"13 Mar 2026 · {doc.source}:{doc.line_at(passage.start)}") in text
+    assert passage.id not in text
     doc = bot.retriever.document(cite.doc_id)
     line_end = doc.text.index("\n", cite.end)
     line_start = doc.text.rindex("\n", 0, cite.start) + 1

@@ -48,10 +48,19 @@ def test_without_the_extra_semantics_is_off_and_says_why(monkeypatch: pytest.Mon
     assert "\n" not in found.reason
 
 
-def test_no_semantic_is_reported_off_by_index() -> None:
-    proc = qabot("index", "--no-semantic")
+def test_index_names_the_switch_that_turned_semantics_off(tmp_path: Path) -> None:
+    proc = qabot("index", "--no-semantic", semantic_env="on")
     assert proc.returncode == 0, proc.stderr
-    assert "semantic:  off (--no-semantic, QABOT_SEMANTIC or the config file)" in proc.stdout
+    assert "semantic:  off (--no-semantic)" in proc.stdout
+    proc = qabot("index", semantic_env="no")
+    assert "semantic:  off (QABOT_SEMANTIC=no)" in proc.stdout
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "qabot" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("semantic = false\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "QABOT_SEMANTIC"}
+    proc = subprocess.run([sys.executable, "-m", "qabot", "index"], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120)
+    assert f"semantic:  off (semantic = false in {config})" in proc.stdout
 
 
 def test_a_bad_switch_value_is_a_one_line_error() -> None:
