@@ -64,7 +64,7 @@ def main() -> int:
     passages_of: dict[str, set[int]] = {}
     for i in range(len(table)):
         passages_of.setdefault(table.bounds(i)[0], set()).add(i)
-    qvecs = encoder.encode([q.question for q in qs])
+    qvecs = [encoder.query(q.question) for q in qs]
     systems: dict[str, list[int]] = {}
 
     def add(name: str, rank: int) -> None:
@@ -81,7 +81,7 @@ def main() -> int:
         add("bm25", ranks_of(lexical, gold))
         add("dense", ranks_of(dense, gold))
         for c in (10, 60):
-            for w in (1.0, 0.5):
+            for w in (1.0, 0.5, 2.0):
                 fused: dict[int, float] = {}
                 for r, p in enumerate(lexical, start=1):
                     fused[p] = fused.get(p, 0.0) + 1.0 / (c + r)

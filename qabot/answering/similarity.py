@@ -29,7 +29,7 @@ class Similarity:
         if found is None:
             if len(self._questions) >= 1000:
                 self._questions.clear()
-            found = self._questions[text] = self.vectors.encoder.encode([text])[0]
+            found = self._questions[text] = self.vectors.encoder.query(text)
         return found
 
     def __call__(self, question: str, candidates: Sequence[Candidate]) -> np.ndarray:
