@@ -140,9 +140,10 @@ def answer_fragments(answer: Answer, highlight: Highlighter = _plain, *,
     if answer.related:
         out.append(("class:related", "\nRelated passages (not an answer):\n"))
         for h in answer.related:
-            out.append(("class:related",
-                        f"- {source_line(h.title, h.date, h.source, h.line)}\n"
-                        f"    {one_line(h.text, 240)}\n"))
+            # The source line wraps as a citation's does (its continuation indented).
+            out.append(("class:related class:source",
+                        f"- {source_line(h.title, h.date, h.source, h.line)}\n"))
+            out.append(("class:related", f"    {one_line(h.text, 240)}\n"))
     return out
 
 
@@ -191,7 +192,7 @@ def wrap(fragments: Fragments, width: int) -> Fragments:
     # Pieces: (style, text), each a newline, a run of spaces or part of a word.
     pieces: list[tuple[str, str]] = []
     for style, text in fragments:
-        if style == "class:source":
+        if "class:source" in style.split():
             pieces.append((style, _fit_source(text, width)))
             continue
         pieces.extend((style, p) for p in regex.split(r"(\n|[ ]+)", text) if p)
@@ -201,7 +202,7 @@ def wrap(fragments: Fragments, width: int) -> Fragments:
     i = 0
     while i < len(pieces):
         style, piece = pieces[i]
-        if style == "class:source":
+        if "class:source" in style.split():
             out.append((style, piece))
             column = len(piece) - piece.rfind("\n") - 1 if "\n" in piece else column + len(piece)
             i += 1
@@ -217,7 +218,7 @@ def wrap(fragments: Fragments, width: int) -> Fragments:
             i += 1
         else:
             j = i  # the whole word: every following piece up to a space or newline
-            while (j < len(pieces) and pieces[j][0] != "class:source"
+            while (j < len(pieces) and "class:source" not in pieces[j][0].split()
                    and not pieces[j][1].isspace()):
                 j += 1
             size = sum(len(p) for _, p in pieces[i:j])

@@ -307,3 +307,17 @@ def test_a_source_line_wider_than_the_terminal_breaks_between_words() -> None:
     assert all(len(row) <= 60 for row in text.splitlines())
     assert " ".join(text.split()) == " ".join(line.split())  # nothing lost or cut mid-word
     assert text.splitlines()[-1].strip() == "003_c0140778ee731637.txt:32"  # the file whole
+
+
+def test_a_related_passage_source_line_wraps_indented_like_a_citation() -> None:
+    from qabot.render import plain
+
+    line = ("- Following Junyang Lin’s announcement of his resignation · 6 Mar 2026 · "
+            "000_c91c0fb47a5e568b.txt:19\n")
+    text = plain([("class:related class:source", line),
+                  ("class:related", "    However, establishing technical influence.\n")],
+                 width=80)
+    rows = text.splitlines()
+    assert rows[0] == "- Following Junyang Lin’s announcement of his resignation · 6 Mar 2026 ·"
+    assert rows[1] == "    000_c91c0fb47a5e568b.txt:19"  # indented, the file whole
+    assert rows[2] == "    However, establishing technical influence."
