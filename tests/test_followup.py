@@ -47,6 +47,13 @@ def test_after_a_who_question_he_is_the_person_the_answer_named() -> None:
         "What did Tom Green apologise for?"
 
 
+def test_a_date_that_opens_the_answer_is_not_the_person_he_means() -> None:
+    table = _table()
+    for opening in ("On March 5, 2026,", "In May", "On Monday,", "March 3:"):
+        turn = _turn("Who leads the city?", f"{opening} the mayor Tom Green spoke.")
+        assert salient_person(turn, table) == "Tom Green", opening
+
+
 def test_it_carries_the_previous_event_and_a_bare_why_asks_about_it() -> None:
     table = _table()
     turn = _turn("Why did Tom Green sell the farm?")

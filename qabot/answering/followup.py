@@ -28,8 +28,10 @@ from qabot.entities import EntityTable, name_runs
 from qabot.lexicon import (
     AUXILIARIES,
     ELLIPSIS_OPENERS,
+    MONTH_NAMES,
     PERSONAL_PRONOUNS,
     STOPWORDS,
+    WEEKDAYS,
     WH_WORDS,
 )
 from qabot.models import Turn
@@ -72,7 +74,8 @@ def _names(text: str, entities: EntityTable) -> list[tuple[int, str]]:
     taken for a name, nor is a question word."""
     found = [(start, name) for start, _, name in name_runs(text)
              if normalize(name.split()[0]) not in WH_WORDS | AUXILIARIES
-             and (len(name.split()) > 1 or not _SENTENCE_START.search(text[:start]))]
+             and (len(name.split()) > 1 or not _SENTENCE_START.search(text[:start]))
+             and not _a_date(name)]
     folded = normalize(text)
     for group in entities.mentions(text):
         for form in entities.forms(group):
@@ -81,6 +84,19 @@ def _names(text: str, entities: EntityTable) -> list[tuple[int, str]]:
                 found.append((pos, text[pos : pos + len(form)]))
                 break
     return sorted(found)
+
+
+def _a_date(run: str) -> bool:
+    """Whether a run of capitalised words is a date, not a name: its words past a leading
+    stopword ("On March", "In May") are all month or weekday names (an answer that opens
+    "On March 5, 2026, Alibaba CEO Wu Yongming…" made "he" mean "On March")."""
+    rest = [normalize(w) for w in run.split()]
+    while rest and rest[0] in STOPWORDS:
+        rest.pop(0)
+    return bool(rest) and all(w in _CALENDAR for w in rest)
+
+
+_CALENDAR = frozenset(MONTH_NAMES) | WEEKDAYS
 
 
 def _asks(text: str) -> bool:
