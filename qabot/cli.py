@@ -297,7 +297,10 @@ def sentence_vectors(retriever: Retriever, wanted: bool | None) -> SentenceVecto
     if encoder is None:
         _notice(semantic.status().reason)
         return None
-    with _Progress("embedding", "sentences") as progress:
+    # Off a terminal there is no bar: a long first embedding says so once, on stderr, rather
+    # than leave a script's first question silent for up to a minute.
+    with _Progress("embedding", "sentences", notice_seconds=semantic.SECONDS_PER_SENTENCE
+                   ) as progress:
         return semantic.vectors_for(retriever, encoder, progress, keys=keys)
 
 
@@ -305,10 +308,14 @@ class _Progress:
     """A progress bar (tqdm) on stderr for a build, shown only on a terminal and only once
     the build has taken PROGRESS_DELAY seconds, so quick builds print nothing."""
 
-    def __init__(self, what: str, unit: str = "documents") -> None:
+    def __init__(self, what: str, unit: str = "documents",
+                 notice_seconds: float | None = None) -> None:
         self.what = what
         self.unit = unit
         self.bar: Any = None
+        # Off a terminal: one notice when the whole build is expected to take longer than
+        # PROGRESS_DELAY, at this many seconds a unit.
+        self.notice_seconds = notice_seconds
 
     def __enter__(self) -> Callable[[int, int], None]:
         return self.update
@@ -316,6 +323,12 @@ class _Progress:
     def update(self, done: int, total: int) -> None:
         if self.bar is None:
             if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+                if self.notice_seconds is not None:
+                    expected = total * self.notice_seconds
+                    if expected > PROGRESS_DELAY:
+                        _notice(f"{self.what} {total:,} {self.unit} once, about "
+                                f"{expected:.0f} s")
+                    self.notice_seconds = None  # said once
                 return
             from tqdm import tqdm
 

