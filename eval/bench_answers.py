@@ -352,8 +352,7 @@ def main() -> int:
     global EMBED_ALL, PARAPHRASER
     EMBED_ALL = args.embed_all
     if args.paraphrase:
-        work = Path(tempfile.gettempdir()) / "qabot-train"
-        PARAPHRASER = paraphrase.Paraphraser(paraphrase.unpack_wordnet(args.paraphrase, work))
+        PARAPHRASER = paraphrase.Paraphraser.from_archive(args.paraphrase)
     bench = squad_data.bench_dir()
     modes = {"off": [False], "on": [True], "both": [False, True]}[args.semantic]
     figures: dict[str, object] = {}

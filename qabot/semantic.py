@@ -165,7 +165,6 @@ _FORMAT = "qabot-vectors-1"
 _LRU = 50_000
 
 
-
 class SentenceVectors:
     """Unit embeddings of a corpus's sentences, by (document id, start, end).
 

@@ -27,6 +27,17 @@ def qabot(*args: str, semantic_env: str = "", cwd: Path | None = None
                           text=True, env=env, cwd=cwd or ROOT, timeout=300)
 
 
+def index_with_config(text: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """`qabot index` with ``text`` as the config file and $QABOT_SEMANTIC unset."""
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "qabot" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "QABOT_SEMANTIC"}
+    return config, subprocess.run([sys.executable, "-m", "qabot", "index"],
+                                  capture_output=True, text=True, env=env, cwd=ROOT,
+                                  timeout=120)
+
+
 def test_without_the_extra_semantics_is_off_and_says_why(monkeypatch: pytest.MonkeyPatch
                                                          ) -> None:
     real_import = builtins.__import__
@@ -54,12 +65,7 @@ def test_index_names_the_switch_that_turned_semantics_off(tmp_path: Path) -> Non
     assert "semantic:  off (--no-semantic)" in proc.stdout
     proc = qabot("index", semantic_env="no")
     assert "semantic:  off (QABOT_SEMANTIC=no)" in proc.stdout
-    config = Path(os.environ["XDG_CONFIG_HOME"]) / "qabot" / "config.toml"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text("semantic = false\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "QABOT_SEMANTIC"}
-    proc = subprocess.run([sys.executable, "-m", "qabot", "index"], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=120)
+    config, proc = index_with_config("semantic = false\n")
     assert f"semantic:  off (semantic = false in {config})" in proc.stdout
 
 
@@ -71,12 +77,7 @@ def test_a_bad_switch_value_is_a_one_line_error() -> None:
 
 
 def test_the_config_file_takes_only_true_or_false_for_semantic(tmp_path: Path) -> None:
-    config = Path(os.environ["XDG_CONFIG_HOME"]) / "qabot" / "config.toml"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text('semantic = "yes"\n', encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "QABOT_SEMANTIC"}
-    proc = subprocess.run([sys.executable, "-m", "qabot", "index"], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=120)
+    config, proc = index_with_config('semantic = "yes"\n')
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"qabot: error: {config}: semantic: Input should be a valid "
                                   "boolean")
