@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from qabot.answering.model import AnswerModel, columns
 from qabot.answering.query import Query, QueryReader, clean
 from qabot.answering.similarity import POOL, Similarity, fuse
 from qabot.errors import require_count, require_instance, require_text
+from qabot.lru import LRU
 from qabot.models import Answer, Document, Hit, Turn
 from qabot.retriever import Retriever, index_terms
 from qabot.semantic import SentenceVectors
@@ -79,8 +79,9 @@ class Bot:
         self._model = model
         self.semantic = semantic
         self._similarity = Similarity(semantic) if semantic is not None else None
-        self._titles: OrderedDict[str, frozenset[str]] = OrderedDict()
-        self._docs: OrderedDict[str, frozenset[str]] = OrderedDict()
+        # The terms of the last 1,000 documents' titles and texts.
+        self._titles: LRU[str, frozenset[str]] = LRU(1000)
+        self._docs: LRU[str, frozenset[str]] = LRU(1000)
 
     @classmethod
     def from_path(cls, path: str | Path | None = None) -> Bot:
@@ -205,15 +206,8 @@ class Bot:
     def _doc_terms(self, doc_id: str) -> frozenset[str]:
         return self._terms_of(self._docs, doc_id, lambda d: d.title + "\n" + d.body)
 
-    def _terms_of(self, cache: OrderedDict[str, frozenset[str]], doc_id: str,
+    def _terms_of(self, cache: LRU[str, frozenset[str]], doc_id: str,
                   text: Callable[[Document], str]) -> frozenset[str]:
         """The terms of a document's text, remembered for the last 1,000 documents."""
-        found = cache.get(doc_id)
-        if found is None:
-            found = frozenset(self.analyzer.tokenize(text(self.retriever.document(doc_id))))
-            cache[doc_id] = found
-            if len(cache) > 1000:
-                cache.popitem(last=False)
-        else:
-            cache.move_to_end(doc_id)
-        return found
+        return cache.get(doc_id, lambda: frozenset(
+            self.analyzer.tokenize(text(self.retriever.document(doc_id)))))

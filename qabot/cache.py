@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import math
 import os
 import shutil
 import sqlite3
+import stat
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -18,29 +21,147 @@ ZIPF_CACHE_WORDS = 20_000
 _ZIPF_SCHEMA = "zipf-en-v1"
 
 
+def xdg_home(variable: str, *fallback: str) -> Path:
+    """``$variable`` when it is an absolute path, else ``~/<fallback>``: the XDG Base
+    Directory spec says a relative value is invalid and must be ignored (honouring it made
+    ``cache clear`` delete ``./rel/qabot`` in whatever folder qabot was run from)."""
+    value = os.environ.get(variable, "")
+    if value and os.path.isabs(value):
+        return Path(value)
+    return Path.home().joinpath(*fallback)
+
+
 def cache_dir() -> Path:
     """``$XDG_CACHE_HOME/qabot``, falling back to ``~/.cache/qabot``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "qabot"
+    return xdg_home("XDG_CACHE_HOME", ".cache") / "qabot"
 
 
 def config_path() -> Path:
     """``$XDG_CONFIG_HOME/qabot/config.toml``, falling back to ``~/.config/qabot/...``
     (read by ``qabot.settings``; here so that finding it imports nothing)."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "qabot" / "config.toml"
+    return xdg_home("XDG_CONFIG_HOME", ".config") / "qabot" / "config.toml"
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def state_dir() -> Path:
+    """``$XDG_STATE_HOME/qabot``, falling back to ``~/.local/state/qabot`` (the history)."""
+    return xdg_home("XDG_STATE_HOME", ".local", "state") / "qabot"
+
+
+class CacheError(OSError):
+    """The cache folder is not qabot's to use (``strerror`` says why); qabot goes on
+    without a cache. An OSError, so every write that already copes with a full or
+    read-only disk copes with this too."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(errno.EPERM, reason)
+
+
+# The cache folder is marked as the Cache Directory Tagging spec says (bford.info/cachedir:
+# the file CACHEDIR.TAG starting with this signature), which backup tools also honour.
+# qabot clears only a tagged folder, and only the names it makes there.
+TAG_NAME = "CACHEDIR.TAG"
+TAG_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
+_TAG = (TAG_SIGNATURE + b"\n# This file is a cache directory tag created by qabot.\n"
+        b"# For information about cache directory tags see https://bford.info/cachedir/\n")
+# Every name qabot makes in its cache folder (index/, folders/, the registry of corpora,
+# the word-frequency table, the tag). A folder holding only these, or nothing, is adopted
+# (a cache made before the tag existed); a folder holding anything else is not qabot's.
+OWN_NAMES = frozenset({"index", "folders", "corpora.json", "zipf-en-v1.sqlite3", TAG_NAME})
+# atomic_write's temporary files: ".qabot.<name>.<random>.tmp" (older versions wrote
+# ".<name>.<random>.tmp"); only these are ever swept.
+_TEMP_PREFIX = ".qabot."
+
+
+def _own_name(name: str) -> bool:
+    if name in OWN_NAMES:
+        return True
+    if not name.endswith(".tmp"):
+        return False
+    bare = name[len(_TEMP_PREFIX):] if name.startswith(_TEMP_PREFIX) else name[1:]
+    return name.startswith(".") and bare.split(".", 1)[0] in {
+        n.split(".", 1)[0] for n in OWN_NAMES}
+
+
+def _tagged(root: Path) -> bool:
+    try:
+        fd = os.open(root / TAG_NAME, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as f:
+        return f.read(len(TAG_SIGNATURE)) == TAG_SIGNATURE
+
+
+def _check_owner(path: Path, st: os.stat_result) -> None:
+    if not stat.S_ISDIR(st.st_mode):
+        raise CacheError(f"{path} is not a folder")
+    if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+        raise CacheError(f"{path} is owned by another user (uid {st.st_uid})")
+    if st.st_mode & 0o022:
+        raise CacheError(f"{path} is writable by others (chmod go-w {path})")
+
+
+def root() -> Path:
+    """The cache folder, made (0700, tagged) if missing, after checking it is qabot's to
+    use: a folder owned by this user, writable by no one else, and tagged, or holding
+    nothing but what qabot makes (then tagged now). Else ``CacheError``."""
+    folder = cache_dir()
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        os.mkdir(folder, 0o700)
+        made = True
+    except FileExistsError:
+        made = False
+    except OSError as exc:
+        raise CacheError(f"cannot make {folder} ({exc.strerror or exc})") from None
+    try:
+        _check_owner(folder, os.stat(folder))
+        if made or not _tagged(folder):
+            foreign = [n for n in os.listdir(folder) if not _own_name(n)]
+            if foreign:
+                raise CacheError(f"{folder} holds files qabot did not make (such as "
+                                 f"{foreign[0]!r}) and no {TAG_NAME}; not used as qabot's "
+                                 "cache (set XDG_CACHE_HOME to another folder)")
+            atomic_write_bytes(folder / TAG_NAME, _TAG)
+    except CacheError:
+        raise
+    except OSError as exc:
+        raise CacheError(f"cannot use {folder} ({exc.strerror or exc})") from None
+    return folder
+
+
+def folder(name: str) -> Path:
+    """A sub-folder of the checked cache folder (``index``, ``folders``), made if missing;
+    never a link (a link there would send qabot's writes and deletes elsewhere)."""
+    if name not in OWN_NAMES:
+        raise ValueError(f"not a cache folder of qabot's: {name!r}")
+    path = root() / name
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise CacheError(f"cannot make {path} ({exc.strerror or exc})") from None
+    st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode):
+        raise CacheError(f"{path} is a link; qabot does not follow links in its cache")
+    _check_owner(path, st)
+    return path
+
+
+def atomic_write(path: Path, write: Callable[[Path], None], *, mode: int = 0o600) -> None:
     """Call ``write`` on a temporary file beside ``path``, then move it into place.
 
     Readers see the old file or the new one, never half of one; a crash leaves only a
-    stray temporary file, which is ignored.
+    stray temporary file, which is ignored. The file gets ``mode`` (cache files are
+    private; a user's own file gets what their umask gives a new file). A link at
+    ``path`` is replaced, never written through.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{_TEMP_PREFIX}{path.name}.",
+                               suffix=".tmp")
     try:
+        if mode != 0o600:
+            os.fchmod(fd, mode)
+        os.close(fd)
         write(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
@@ -49,13 +170,50 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def user_file_mode() -> int:
+    """The mode a new file of the user's gets (0666 less the umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     """``atomic_write`` of ``data``: the file holds the old bytes or these, never half."""
 
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)
 
-    atomic_write(path, write)
+    atomic_write(path, write, mode=mode)
+
+
+def create_new(path: Path, data: bytes) -> None:
+    """Write a new file at ``path`` all at once, or not at all: FileExistsError when
+    something is there (never overwritten), and on a full disk nothing is left behind.
+    The bytes go to a temporary file beside it, which is then linked into place (a link
+    fails when the name exists, atomically)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{_TEMP_PREFIX}{path.name}.",
+                               suffix=".tmp")
+    try:
+        os.fchmod(fd, user_file_mode())
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: exclusive create instead
+            with open(path, "xb") as f:
+                try:
+                    f.write(data)
+                    f.flush()
+                except BaseException:
+                    os.unlink(path)
+                    raise
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 # A temporary file this old was left by a process that was killed while saving.
@@ -63,15 +221,17 @@ STALE_TEMP_SECONDS = 60
 
 
 def remove_stale_temp(folder: Path) -> int:
-    """Delete the ``atomic_write`` temporary files in ``folder`` older than
-    ``STALE_TEMP_SECONDS``; the number deleted."""
+    """Delete qabot's own ``atomic_write`` temporary files in ``folder`` older than
+    ``STALE_TEMP_SECONDS`` (regular files only, named as qabot names them); the number
+    deleted."""
     now = time.time()
     removed = 0
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
-            if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+            if entry.name.startswith(_TEMP_PREFIX) and entry.name.endswith(".tmp"):
                 with contextlib.suppress(OSError):
-                    if now - entry.stat().st_mtime > STALE_TEMP_SECONDS:
+                    st = entry.stat(follow_symlinks=False)
+                    if stat.S_ISREG(st.st_mode) and now - st.st_mtime > STALE_TEMP_SECONDS:
                         os.unlink(entry.path)
                         removed += 1
     return removed
@@ -79,15 +239,15 @@ def remove_stale_temp(folder: Path) -> int:
 
 def usage() -> list[tuple[str, int, int]]:
     """What the cache holds: (kind, files, bytes) for each sub-folder and loose file."""
-    root = cache_dir()
+    root_path = cache_dir()
     rows: dict[str, list[int]] = {}
-    if root.is_dir():
-        for dirpath, _, names in os.walk(root):
-            kind = os.path.relpath(dirpath, root).split(os.sep)[0]
+    if root_path.is_dir():
+        for dirpath, _, names in os.walk(root_path):
+            kind = os.path.relpath(dirpath, root_path).split(os.sep)[0]
             for name in names:
                 key = name if kind == "." else kind
                 with contextlib.suppress(OSError):
-                    size = os.stat(os.path.join(dirpath, name)).st_size
+                    size = os.lstat(os.path.join(dirpath, name)).st_size
                     row = rows.setdefault(key, [0, 0])
                     row[0] += 1
                     row[1] += size
@@ -95,31 +255,61 @@ def usage() -> list[tuple[str, int, int]]:
 
 
 def clear() -> int:
-    """Delete everything in the cache folder; the bytes freed."""
+    """Delete what qabot made in its cache folder, and the folder when that leaves it
+    empty; the bytes freed. Only a folder qabot tagged is cleared, only the names qabot
+    makes, and links are removed, never followed; anything else raises ``CacheError``."""
+    folder_path = cache_dir()
+    try:
+        st = os.stat(folder_path)
+    except FileNotFoundError:
+        return 0
+    except OSError as exc:
+        raise CacheError(f"cannot use {folder_path} ({exc.strerror or exc})") from None
+    _check_owner(folder_path, st)
+    if not _tagged(folder_path):
+        raise CacheError(f"{folder_path} has no {TAG_NAME}, so qabot did not make it; "
+                         "nothing deleted")
     freed = sum(size for _, _, size in usage())
-    root = cache_dir()
-    if root.is_dir():
-        shutil.rmtree(root, ignore_errors=True)
+    for entry in os.scandir(folder_path):
+        if not _own_name(entry.name) or entry.name == TAG_NAME:
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)  # never follows a link (fd-based on Linux)
+            else:
+                os.unlink(entry.path)  # a file, or a link itself
+    with contextlib.suppress(OSError):
+        if {n for n in os.listdir(folder_path)} <= {TAG_NAME}:
+            os.unlink(folder_path / TAG_NAME)
+            os.rmdir(folder_path)
     return freed
 
 
 class ZipfTable:
     """General-English word frequencies (Zipf scale) from wordfreq, kept in a small SQLite
-    file so that a question needs a few indexed look-ups, not wordfreq's whole table."""
+    file so that a question needs a few indexed look-ups, not wordfreq's whole table.
+
+    Thread-safe: one lock serialises look-ups (a few indexed reads, well under a
+    millisecond), and the connection may be used from any thread."""
 
     def __init__(self) -> None:
+        self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self._memory: dict[str, float] | None = None
         self._cache: dict[str, float] = {}
 
     def _path(self) -> Path:
-        return cache_dir() / f"{_ZIPF_SCHEMA}.sqlite3"
+        return root() / f"{_ZIPF_SCHEMA}.sqlite3"
 
     def _open(self) -> None:
-        path = self._path()
-        if path.is_file():
+        try:
+            path = self._path()
+        except OSError:  # not qabot's cache folder: the table lives in memory
+            self._memory = _wordfreq_table()
+            return
+        if path.is_file() and not path.is_symlink():
             try:
-                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
                 row = db.execute("SELECT z FROM zipf WHERE w = 'the'").fetchone()
                 # A table that can't answer for 'the' is foreign; rows read later are
                 # checked as they are read (a whole-table scan here cost 8 ms a start).
@@ -132,13 +322,19 @@ class ZipfTable:
         table = _wordfreq_table()
         try:
             atomic_write(path, lambda tmp: _write_sqlite(tmp, table.items()))
-            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                       check_same_thread=False)
         except (OSError, sqlite3.Error):
             # Same folder as the index cache, whose notice already told the user.
             self._memory = table
 
     def zipf(self, words: Iterable[str]) -> dict[str, float]:
         """Zipf frequency of each word; 0.0 for words outside the most common 50,000."""
+        with self._lock:
+            return self._zipf(words)
+
+    def _zipf(self, words: Iterable[str]) -> dict[str, float]:
+        words = list(words)
         unique = list(dict.fromkeys(words))
         wanted = [w for w in unique if w not in self._cache]
         if wanted and len(self._cache) + len(wanted) > ZIPF_CACHE_WORDS:
@@ -169,7 +365,8 @@ class ZipfTable:
             # A damaged row: drop the file, rebuild it once and ask again.
             self._db.close()
             self._db = None
-            self._path().unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                self._path().unlink(missing_ok=True)
         return {}
 
 

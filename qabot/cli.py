@@ -92,7 +92,11 @@ class _Parser(argparse.ArgumentParser):
                            f"to ask a question, use: qabot ask \"{words}\"")
         elif "unrecognized arguments" in message and _Parser.chat_words:
             message += "; to ask one question, use: qabot ask QUESTION"
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        from qabot.render import safe_line
+
+        # The message echoes what was typed: sanitised, as every line qabot writes.
+        self.exit(2, safe_line(f"{self.prog}: error: {message} (see '{self.prog} --help')")
+                  + "\n")
 
 
 def _k(value: str) -> int:
@@ -113,6 +117,9 @@ _PATHS = {"bash": "_shtab_compgen_files", "zsh": "_files"}
 def _corpus_option(p: argparse.ArgumentParser, help: str) -> None:
     action = p.add_argument("--corpus", metavar="PATH", help=help)
     action.complete = _PATHS  # type: ignore[attr-defined]
+    p.add_argument("--follow", action="store_true",
+                   help="follow links that lead out of the corpus folder (skipped, with a "
+                   "warning, by default)")
 
 
 def _common(p: argparse.ArgumentParser, k_default: int | None) -> None:
@@ -232,41 +239,50 @@ def apply_settings(args: argparse.Namespace) -> None:
 
 
 def _out(text: str) -> None:
-    from qabot.render import valid_text
+    """One piece of output on stdout, through the one sanitiser (render.safe): whatever a
+    file or an argument held, no control character reaches the terminal raw."""
+    from qabot.render import safe
 
-    sys.stdout.write(valid_text(text) + "\n")
+    sys.stdout.write(safe(text) + "\n")
     sys.stdout.flush()
 
 
 def _show(text: str) -> None:
     """Text for a reader: through the pager when it is longer than the terminal."""
     from qabot.pager import page
-    from qabot.render import valid_text
+    from qabot.render import safe
 
-    if not page(valid_text(text) + "\n"):
+    if not page(safe(text) + "\n"):
         _out(text)
 
 
+def _err(line: str) -> None:
+    """One line on stderr, sanitised as one line (a newline in a file name can't forge a
+    second message)."""
+    from qabot.render import safe_line
+
+    sys.stderr.write(safe_line(line) + "\n")
+    sys.stderr.flush()
+
+
 def _warn(message: str) -> None:
-    from qabot.render import safe
-
-    sys.stderr.write(f"qabot: warning: {safe(message)}\n")
+    _err(f"qabot: warning: {message}")
 
 
-def _check_length(question: str) -> None:
+def _check_length(question: str, length: int | None = None) -> None:
     from qabot.answering.query import MAX_QUESTION_CHARS, clean
 
     if clean(question)[1]:  # the answerer's own test, so the notice matches the cut
-        _notice(f"question of {len(question):,} characters cut to the first "
+        _notice(f"question of {length or len(question):,} characters cut to the first "
                 f"{MAX_QUESTION_CHARS:,}")
 
 
-def make_bot(corpus: str | None, semantic: bool | None = None) -> Bot:
+def make_bot(corpus: str | None, semantic: bool | None = None, follow: bool = False) -> Bot:
     from qabot.answer import Bot
     from qabot.corpus import load_corpus
     from qabot.retriever import Retriever
 
-    loaded = load_corpus(corpus)
+    loaded = load_corpus(corpus, follow=follow)
     with _Progress("indexing") as progress:
         retriever = Retriever.from_corpus(loaded, cache=True, notice=_notice,
                                           progress=progress)
@@ -362,14 +378,32 @@ def _warn_grouped(warnings: Sequence[str], limit: int | None = WARNINGS_SHOWN) -
 
 
 def _notice(message: str) -> None:
-    from qabot.render import safe
-
-    sys.stderr.write(f"qabot: notice: {safe(message)}\n")
+    _err(f"qabot: notice: {message}")
 
 
-def _lines(stream: TextIO) -> Iterator[str]:
-    for line in stream:
+# The longest stdin line kept: a question is cut to its first 2,000 characters anyway
+# (answering.query.MAX_QUESTION_CHARS), and a stream with no newline (ask - < /dev/zero)
+# must not fill memory. The rest of a longer line is read and dropped, a piece at a time.
+MAX_LINE_CHARS = 100_000
+
+
+def _lines(stream: TextIO, lengths: dict[int, int] | None = None) -> Iterator[str]:
+    """The non-blank lines of ``stream``, each at most MAX_LINE_CHARS long; ``lengths``
+    hears the true length of each line that was cut (by its number among those yielded)."""
+    number = 0
+    while True:
+        line = stream.readline(MAX_LINE_CHARS)
+        if not line:
+            return
+        length = len(line)
+        rest = line
+        while len(rest) == MAX_LINE_CHARS and not rest.endswith("\n"):
+            rest = stream.readline(MAX_LINE_CHARS)
+            length += len(rest)
         if line.strip():
+            number += 1
+            if length > len(line) and lengths is not None:
+                lengths[number] = length - (1 if rest.endswith("\n") else 0)
             yield line.rstrip("\r\n")
 
 
@@ -381,12 +415,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     batch = question_text == "-"
     if not batch and not question_text.strip():
         raise UsageError("ask: error: the question is empty (see 'qabot ask --help')")
-    bot = make_bot(args.corpus, args.semantic)
-    questions = _lines(_stdin()) if batch else iter([question_text])
+    bot = make_bot(args.corpus, args.semantic, args.follow)
+    lengths: dict[int, int] = {}
+    questions = _lines(_stdin(), lengths) if batch else iter([question_text])
     first = True
     failed = declined = 0
     for number, question in enumerate(questions, start=1):
-        _check_length(question)
+        _check_length(question, lengths.get(number))
         try:
             answer = checked(bot, bot.ask(question, k=args.k))
         except (QabotError, ValueError) as exc:  # one bad line; the batch goes on
@@ -412,7 +447,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from qabot.render import hits_text, to_json
 
-    bot = make_bot(args.corpus, False)  # search ranks by BM25 alone
+    bot = make_bot(args.corpus, False, args.follow)  # search ranks by BM25 alone
     query = " ".join(args.query)
     hits = bot.retriever.search(query, k=args.k or 5)
     if args.json:
@@ -426,8 +461,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from qabot.repl import Repl
 
     stdin = _stdin()
-    bot = make_bot(args.corpus, args.semantic)
-    loader = functools.partial(make_bot, semantic=args.semantic)
+    bot = make_bot(args.corpus, args.semantic, args.follow)
+    loader = functools.partial(make_bot, semantic=args.semantic, follow=args.follow)
     if stdin.isatty() and sys.stdout.isatty():
         return Repl(bot, k=args.k, json_mode=args.json, loader=loader).run()
     # No prompt: a pipe in or out. Commands work as on a terminal; answers are plain text.
@@ -445,23 +480,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
         evaluate,
         format_report,
         load_gold,
+        read_thresholds,
         report_json,
     )
 
     gold = load_gold(args.gold or default_gold_path())
-    bot = make_bot(args.corpus, args.semantic)
+    if args.check:
+        read_thresholds(args.check)  # a bad file is said before the run, not after it
+    bot = make_bot(args.corpus, args.semantic, args.follow)
     report = evaluate(bot, gold)
     text = format_report(report)
     if args.report:
+        from qabot.cache import atomic_write_bytes
+        from qabot.render import safe
+
+        # Atomic: on a full disk the old report stays whole, and the error says so.
         try:
-            Path(args.report).write_text(text + "\n", encoding="utf-8")
+            atomic_write_bytes(Path(args.report), (safe(text) + "\n").encode("utf-8"))
         except OSError as exc:
-            raise QabotError(f"{args.report}: cannot write report ({exc.strerror})") from None
+            raise QabotError(f"{args.report}: cannot write report ({exc.strerror or exc})"
+                             ) from None
     _out(report_json(report) if args.json else text)
     if args.check:
         problems = check_thresholds(report, args.check)
         for problem in problems:
-            sys.stderr.write(f"qabot eval: below threshold: {problem}\n")
+            _err(f"qabot eval: below threshold: {problem}")
         return 1 if problems else 0
     return 0
 
@@ -478,7 +521,10 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
     where = cache.cache_dir()
     if args.action == "clear":
-        freed = cache.clear()
+        try:
+            freed = cache.clear()
+        except OSError as exc:  # a folder qabot did not make, or not this user's
+            raise QabotError(f"cache clear: {exc.strerror or exc}") from None
         _out(f"cleared {where} ({freed / 1e6:.1f} MB freed)")
         return 0
     rows = cache.usage()
@@ -497,7 +543,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from qabot.retriever import Retriever
 
     start = time.perf_counter()
-    loaded = load_corpus(args.corpus)
+    loaded = load_corpus(args.corpus, follow=args.follow)
     _warn_grouped(loaded.warnings, None if args.warnings else WARNINGS_SHOWN)
     with _Progress("indexing") as progress:
         retriever = Retriever.from_corpus(loaded, cache=True, notice=_notice,
@@ -591,12 +637,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         apply_settings(args)
         return COMMANDS[args.command](args)
     except UsageError as exc:
-        sys.stderr.write(f"qabot {exc}\n")
+        _err(f"qabot {exc}")
         return 2
     except QabotError as exc:
-        from qabot.render import safe
-
-        sys.stderr.write(f"qabot: error: {safe(str(exc))}\n")
+        _err(f"qabot: error: {exc}")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("\n")
@@ -607,7 +651,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:  # e.g. > /dev/full
         _silence_stdout()
-        sys.stderr.write(f"qabot: error: cannot write the output ({exc.strerror or exc})\n")
+        _err(f"qabot: error: cannot write the output ({exc.strerror or exc})")
         return 1
 
 

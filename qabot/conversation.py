@@ -6,6 +6,7 @@ bot through one of these.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -23,20 +24,26 @@ class Conversation:
         self.k = k
         self.turns: list[Turn] = []
         self.last: Answer | None = None
+        # A conversation is one thread of turns: threads sharing one take turns (each
+        # question is answered against the turns before it, never half of another's).
+        self._lock = threading.Lock()
 
     def ask(self, question: str) -> Answer:
-        answer = checked(self.bot, self.bot.ask(question, history=self.turns, k=self.k))
-        self.turns.append(answer.as_turn())
-        self.last = answer
-        return answer
+        with self._lock:
+            answer = checked(self.bot, self.bot.ask(question, history=tuple(self.turns),
+                                                    k=self.k))
+            self.turns.append(answer.as_turn())
+            self.last = answer
+            return answer
 
     def replay(self, questions: Iterable[str]) -> list[Answer]:
         """Ask each question in turn; the answers, in order."""
         return [self.ask(q) for q in questions]
 
     def reset(self) -> None:
-        self.turns.clear()
-        self.last = None
+        with self._lock:
+            self.turns.clear()
+            self.last = None
 
 
 def checked(bot: Bot, answer: Answer) -> Answer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import json
@@ -17,14 +18,18 @@ from typing import Any
 
 import regex
 
-from qabot.cache import atomic_write_bytes, cache_dir, remove_stale_temp
+from qabot import cache
+from qabot.cache import atomic_write_bytes, remove_stale_temp
 from qabot.errors import CorpusError
 from qabot.models import Citation, Corpus, Document, line_number
 from qabot.segment import heading_title, iter_lines, segment
 from qabot.timeref import DateError, parse_date
 
 TEXT_SUFFIXES = (".txt", ".md")
-_REF_LINE = regex.compile(r"^\s*[+-]?\d+\s*$")
+# The integer under the bundled header's date (kept as Document.ref): at most 18 digits, so
+# it fits an int64 and never meets Python's 4,300-digit limit on int() (a 5,000-digit line
+# failed every command over its folder).
+_REF_LINE = regex.compile(r"^\s*[+-]?[0-9]{1,18}\s*$")
 _TITLE_MAX = 80
 _TITLE_BREAK = regex.compile(r"[,;:—–]\s|\s[—–]\s?")
 
@@ -73,10 +78,35 @@ class Header:
     title: str | None = None
 
 
-_KEY_LINE = regex.compile(r"^\s*(title|date|published|author|by|source|url)\s*:\s*(\S.*?)\s*$",
+# A "Key: value" header line. The value is greedy and stripped afterwards: a lazy value
+# followed by \s*$ was quadratic in a run of spaces (80,000 spaces took 20 s).
+_KEY_LINE = regex.compile(r"^\s*(title|date|published|author|by|source|url)\s*:\s*(\S.*)$",
                           regex.IGNORECASE)
+# A header line is short: a longer line is text, and is never matched against the header
+# forms at all (which bounds their cost on any file).
+_HEADER_LINE_MAX = 1000
 _DATE_LIKE = regex.compile(r"^\s*(?:\d{1,2}/\d{1,2}[\s/]+\d{4}|\d{4}-\d{2}-\d{2}\S*)\s*$")
 _HEADLINE_MAX = 120  # characters: longer first lines are body text, not a headline
+
+
+# Front matter is a few fields; a bigger block is not read (PyYAML reads about 1 MB/s).
+FRONT_MATTER_MAX = 64_000
+
+
+@functools.cache
+def _front_matter_loader() -> type:
+    """PyYAML's safe loader, refusing aliases: an alias makes one value many (a 591-byte
+    "billion laughs" block expanded to 2.2 GB when its date was turned into text), and
+    front matter has no use for them."""
+    import yaml
+
+    class FrontMatterLoader(yaml.SafeLoader):
+        def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.composer.ComposerError(None, None, "an alias (*name)", None)
+            return super().compose_node(parent, index)
+
+    return FrontMatterLoader
 
 
 def _front_matter(text: str, start: int, name: str, warnings: list[str]
@@ -97,8 +127,12 @@ def _front_matter(text: str, start: int, name: str, warnings: list[str]
     except ValueError:  # an opening --- with no closing one: a rule, not front matter
         return start, {}
     offset = len(text) - len(content)
+    if len(block) > FRONT_MATTER_MAX:
+        warnings.append(f"{name}:1: front matter over {FRONT_MATTER_MAX // 1000} kB; its "
+                        "fields ignored")
+        return offset, {}
     try:
-        fields = handler.load(block)
+        fields = yaml.load(block, Loader=_front_matter_loader())  # a SafeLoader
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = 1 + (mark.line + 1 if mark is not None else 0)
@@ -134,13 +168,19 @@ def parse_header(text: str, name: str, warnings: list[str]) -> Header:
     title = fields.get("title")
     if isinstance(title, str) and title.strip():
         header.title = " ".join(title.split())
-    if fields.get("date") is not None:
-        header.date = _date_field(fields["date"], f"{name}:1", warnings)
+    date = fields.get("date")
+    if isinstance(date, str | int | float | dt.date) and not isinstance(date, bool):
+        header.date = _date_field(date, f"{name}:1", warnings)
+    elif date is not None:  # a list, a mapping: only a single value is a date
+        warnings.append(f"{name}:1: front matter date is not a single value; date unknown")
 
     lines = list(itertools.islice(iter_lines(text, header.body, len(text)), 12))
 
     def content(i: int) -> str:
         return text[lines[i][0] : lines[i][1]].strip()
+
+    def short(i: int) -> bool:  # could be a header line at all
+        return lines[i][1] - lines[i][0] <= _HEADER_LINE_MAX
 
     def after(i: int) -> int:
         end = lines[i][1]
@@ -150,6 +190,8 @@ def parse_header(text: str, name: str, warnings: list[str]) -> Header:
         return next((j for j in range(i, len(lines)) if content(j)), None)
 
     def is_date_line(i: int) -> bool:
+        if not short(i):
+            return False
         line = content(i)
         return bool(_DATE_LIKE.match(line) or (len(line) <= 40 and _written_date(line)))
 
@@ -157,20 +199,20 @@ def parse_header(text: str, name: str, warnings: list[str]) -> Header:
     if i is None:
         return header
     # A headline standing alone, then a date line: the headline is the title.
-    first = content(i)
+    first = content(i) if short(i) else ""
     j = next_filled(i + 1)
-    if (j is not None and j > i + 1 and len(first) <= _HEADLINE_MAX
-            and not first.endswith((".", ":")) and (is_date_line(j) or _KEY_LINE.match(
-                content(j)))):
+    if (j is not None and j > i + 1 and first and len(first) <= _HEADLINE_MAX
+            and not first.endswith((".", ":")) and short(j)
+            and (is_date_line(j) or _KEY_LINE.match(content(j)))):
         header.title = header.title or " ".join(first.split())
         i = j
     consumed = None
-    while i is not None and i < len(lines):
+    while i is not None and i < len(lines) and short(i):
         line = content(i)
         where = f"{name}:{line_number(text, lines[i][0])}"
         key = _KEY_LINE.match(line)
         if key and key.group(1).casefold() in ("date", "published"):
-            header.date = header.date or _date_field(key.group(2), where, warnings)
+            header.date = header.date or _date_field(key.group(2).strip(), where, warnings)
         elif key and key.group(1).casefold() == "title":
             header.title = header.title or " ".join(key.group(2).split())
         elif key:
@@ -275,45 +317,99 @@ def document_from_text(
 MAX_FILE_BYTES = 100_000_000
 
 
-def _walk(root: Path, warnings: list[str]) -> list[tuple[str, str, os.stat_result]]:
+# File systems that hold no articles: the kernel's views of processes, devices and
+# settings. Their files report sizes that are not their contents, some block when read,
+# and /proc holds every process's memory map: a corpus there (or a link into one) is
+# refused.
+SPECIAL_FILE_SYSTEMS = frozenset({
+    "proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "debugfs", "tracefs",
+    "securityfs", "pstore", "bpf", "configfs", "fusectl", "mqueue", "hugetlbfs",
+    "efivarfs", "binfmt_misc", "autofs", "selinuxfs", "rpc_pipefs", "nsfs"})
+
+
+def _special_devices() -> dict[int, str]:
+    """Device number -> file system type of every special mount (Linux's
+    /proc/self/mounts; elsewhere, /proc, /sys and /dev by name)."""
+    found: dict[int, str] = {}
+    try:
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as f:
+            mounts = [line.split()[1:3] for line in f if len(line.split()) >= 3]
+    except OSError:
+        mounts = [["/proc", "proc"], ["/sys", "sysfs"], ["/dev", "devtmpfs"]]
+    for where, kind in mounts:
+        if kind in SPECIAL_FILE_SYSTEMS:
+            where = where.replace("\\040", " ")
+            with contextlib.suppress(OSError):
+                found[os.stat(where).st_dev] = kind
+    return found
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _walk(root: Path, warnings: list[str], follow: bool = False
+          ) -> list[tuple[str, str, os.stat_result]]:
     """(path below ``root``, path, stat) of every .txt/.md file, sorted; without recursion
-    (no depth limit), following linked folders once each. What is skipped is said: special
-    files, broken links, files over MAX_FILE_BYTES, link loops, unreadable folders. Paths
-    are plain strings: a ``Path`` per file cost 0.1 s of a warm start at 10,000 files."""
+    (no depth limit). A link whose target is inside the folder is followed (a linked
+    folder once); a link out of it is skipped with a warning unless ``follow`` (as
+    ripgrep and git do). Special file systems (/proc, /sys) are never entered. What is
+    skipped is said: special files, broken links, files over MAX_FILE_BYTES, link loops,
+    unreadable folders. Paths are plain strings: a ``Path`` per file cost 0.1 s of a warm
+    start at 10,000 files."""
     found: list[tuple[str, str, os.stat_result]] = []
     seen: set[tuple[int, int]] = set()
+    special = _special_devices()
+    real_root = os.path.realpath(root)
     stack: list[tuple[str, str]] = [("", str(root))]
     while stack:
         rel, folder = stack.pop()
+        where = rel.rstrip("/") or "."
         try:
             st = os.stat(folder)
+            if st.st_dev in special:
+                warnings.append(f"{where}: a {special[st.st_dev]} file system, not articles; "
+                                "skipped")
+                continue
             if (st.st_dev, st.st_ino) in seen:
-                where = rel.rstrip("/") or "."
                 warnings.append(f"{where}: a link to a folder already read; skipped")
                 continue
             seen.add((st.st_dev, st.st_ino))
             entries = list(os.scandir(folder))
         except OSError as exc:
-            warnings.append(f"{rel.rstrip('/') or '.'}: cannot list ({exc.strerror}); skipped")
+            warnings.append(f"{where}: cannot list ({exc.strerror}); skipped")
             continue
         for entry in entries:
             name = f"{rel}{entry.name}"
             try:
+                link = entry.is_symlink()
+                if link and not os.path.exists(entry.path):
+                    if entry.name.lower().endswith(TEXT_SUFFIXES):
+                        warnings.append(f"{name}: a broken link; skipped")
+                    continue
+                if link and not follow:
+                    target = os.path.realpath(entry.path)
+                    if not _inside(target, real_root) and (
+                            entry.is_dir() or entry.name.lower().endswith(TEXT_SUFFIXES)):
+                        warnings.append(f"{name}: a link out of the folder (to {target}); "
+                                        "skipped (--follow follows it)")
+                        continue
                 if entry.is_dir():
-                    if entry.is_symlink():
+                    if link:
                         warnings.append(f"{name}: a link to a folder; followed")
                     stack.append((name + "/", entry.path))
                 elif not entry.name.lower().endswith(TEXT_SUFFIXES):
                     continue
                 elif entry.is_file():
-                    stat = entry.stat()
-                    if stat.st_size > MAX_FILE_BYTES:
-                        warnings.append(f"{name}: {stat.st_size / 1e6:,.0f} MB, over the "
+                    info = entry.stat()
+                    if info.st_dev in special:
+                        warnings.append(f"{name}: on a {special[info.st_dev]} file system, "
+                                        "not an article; skipped")
+                    elif info.st_size > MAX_FILE_BYTES:
+                        warnings.append(f"{name}: {info.st_size / 1e6:,.0f} MB, over the "
                                         f"{MAX_FILE_BYTES // 1_000_000} MB limit; skipped")
                     else:
-                        found.append((name, entry.path, stat))
-                elif entry.is_symlink() and not os.path.exists(entry.path):
-                    warnings.append(f"{name}: a broken link; skipped")
+                        found.append((name, entry.path, info))
                 else:
                     warnings.append(f"{name}: not a regular file; skipped")
             except OSError as exc:
@@ -345,10 +441,10 @@ class _Parsed:
 
     A file whose stat (size, mtime, ctime, inode, device) is as recorded, and was not
     racily new when recorded, is taken from the store without being opened. The store is
-    checked against its recorded hash as a whole, so a damaged store means a read of every
-    file, never a wrong text. Any other file is read and hashed, and parsed again only if
-    its hash changed.
-    Any unreadable or foreign state is ignored and rewritten."""
+    checked against its recorded hash as a whole, and each file's bytes against that
+    file's own hash, so a damaged store means a read of the files, never a wrong text.
+    Any other file is read and hashed, and parsed again only if its hash changed. Any
+    unreadable or foreign state is ignored and rewritten."""
 
     _CODE = ("corpus.py", "segment.py", "timeref.py", "lexicon.py", "models.py")
 
@@ -359,7 +455,7 @@ class _Parsed:
             code.update((here / name).read_bytes())
         self.code = code.hexdigest()
         where = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogatepass"))
-        self.path = cache_dir() / "folders" / f"{where.hexdigest()[:40]}.json"
+        self.path = cache.folder("folders") / f"{where.hexdigest()[:40]}.json"
         self.store_path = self.path.with_suffix(".texts")
         self.now = time.time_ns()
         self.entries: dict[str, list[Any]] = {}
@@ -396,7 +492,11 @@ class _Parsed:
         try:
             start, end = entry[4]
             data = self.store[start:end]
-            if len(data) != st.st_size:
+            # Each file's bytes are checked against its own hash as well as the store's
+            # whole: a store edited together with the manifest's hash of it served wrong
+            # text ("999 million" where the file says 203).
+            if len(data) != st.st_size or (
+                    hashlib.blake2b(data, digest_size=16).hexdigest() != entry[0]):
                 return False
             doc = self._restore(entry, data.decode("utf-8"), source, doc_id)
         except (TypeError, ValueError, KeyError):
@@ -471,13 +571,18 @@ class _Parsed:
             remove_stale_temp(self.path.parent)
 
 
-def _load_folder(root: Path, warnings: list[str], remember: bool = True
+def _load_folder(root: Path, warnings: list[str], remember: bool = True, follow: bool = False
                  ) -> tuple[list[Document], dict[str, str]]:
     """The folder's documents, and each one's hash of its file's bytes (when remembered)."""
-    files = _walk(root, warnings)
+    files = _walk(root, warnings, follow)
     if not files:
         raise CorpusError(f"{root}: no .txt or .md files found")
-    parsed = _Parsed(root) if remember else None
+    parsed = None
+    if remember:
+        # Without a usable cache folder (not qabot's, unwritable) every file is read; the
+        # retriever says why, once.
+        with contextlib.suppress(OSError):
+            parsed = _Parsed(root)
     docs: list[Document] = []
     seen: dict[str, str] = {}
     for source, path, st in files:
@@ -528,6 +633,10 @@ def _load_jsonl(path: Path, warnings: list[str]) -> list[Document]:
         except json.JSONDecodeError as exc:
             warnings.append(f"{where}: invalid JSON ({exc.msg}); skipped")
             continue
+        except (ValueError, RecursionError):  # a number over Python's digit limit; deep
+            warnings.append(f"{where}: a number over 4,300 digits or nesting too deep; "
+                            "skipped")
+            continue
         if not isinstance(record, dict):
             warnings.append(f"{where}: expected a JSON object; skipped")
             continue
@@ -575,16 +684,19 @@ def _load_jsonl(path: Path, warnings: list[str]) -> list[Document]:
     return docs
 
 
-def load_corpus(path: str | Path | None = None) -> Corpus:
+def load_corpus(path: str | Path | None = None, *, follow: bool = False) -> Corpus:
     """Load a folder of articles (or a .jsonl file); the bundled articles when ``path`` is None.
 
     Unusable files are skipped with a one-line warning in ``Corpus.warnings``; a path
-    that cannot be a corpus at all raises ``CorpusError``.
+    that cannot be a corpus at all raises ``CorpusError``. Links out of the folder are
+    skipped (with a warning) unless ``follow``.
     """
     if path is not None and not isinstance(path, str | os.PathLike):
         raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
     if path is not None and not str(path).strip():
         raise CorpusError("empty corpus path: give a folder, a .txt/.md file or a .jsonl file")
+    if path is not None and "\0" in str(path):
+        raise CorpusError(f"{str(path)!r}: a path can't hold a NUL character")
     root = default_corpus_path() if path is None else Path(path)
     try:
         origin = str(root.resolve())
@@ -609,7 +721,10 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
     elif root.is_file():
         raise CorpusError(f"{root}: expected a folder, a .txt/.md file or a .jsonl file")
     elif root.is_dir():
-        docs, digests = _load_folder(root, warnings)
+        kind = _special_devices().get(root.stat().st_dev)
+        if kind is not None:
+            raise CorpusError(f"{root}: a {kind} file system, not a folder of articles")
+        docs, digests = _load_folder(root, warnings, follow=follow)
     else:
         raise CorpusError(f"{root}: not a regular file or folder")
     if not docs:

@@ -350,18 +350,23 @@ def format_report(report: Report, failures: bool = True) -> str:
         f"Cited dates correct: {report.overall.get('dates_ok', 1.0):.3f}."
     )
     if failures and report.failures:
+        from qabot.render import safe_line
+
         lines.append("")
         lines.append(f"Failures ({len(report.failures)}):")
         for r in report.failures:
+            # Answers and questions are the articles' and the gold file's text: each is
+            # one sanitised line, so an escape sequence in an article can't reach the
+            # terminal or the report raw, nor a newline forge a line of the list.
             expected = " | ".join(r.expected) if r.expected else "(abstain)"
             got = "(abstained) " + r.answer if r.abstained else r.answer
-            lines.append(f"- {r.id} [{r.type}] {r.question}")
+            lines.append(safe_line(f"- {r.id} [{r.type}] {r.question}"))
             if r.interpreted_as != r.question:
-                lines.append(f"  interpreted as: {r.interpreted_as}")
-            lines.append(f"  expected: {expected}")
-            lines.append(f"  got: {_shorten(got)}")
+                lines.append(safe_line(f"  interpreted as: {r.interpreted_as}"))
+            lines.append(safe_line(f"  expected: {expected}"))
+            lines.append(safe_line(f"  got: {_shorten(got)}"))
             if r.cited:
-                lines.append(f"  cited: {', '.join(r.cited)}")
+                lines.append(safe_line(f"  cited: {', '.join(r.cited)}"))
     return "\n".join(lines)
 
 
@@ -377,17 +382,12 @@ def check_thresholds(report: Report, path: str | Path) -> list[str]:
     """Figures that fall short of the ratchet file ``{"min": {...}, "max": {...}}``.
 
     Keys are dotted paths into the report: ``overall.accuracy``, ``abstention.recall``,
-    ``by_type.why.accuracy``.
+    ``by_type.why.accuracy``. A file of any other shape is a ``GoldSetError`` naming it.
     """
-    try:
-        spec = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise GoldSetError(f"{path}: cannot read thresholds ({exc})") from None
+    spec = read_thresholds(path)
     data = report.model_dump()
     problems = []
     for bound, items in spec.items():
-        if bound not in ("min", "max"):
-            raise GoldSetError(f"{path}: unknown key {bound!r} (expected 'min' or 'max')")
         for key, limit in items.items():
             value: object = data
             for part in key.split("."):
@@ -397,3 +397,38 @@ def check_thresholds(report: Report, path: str | Path) -> list[str]:
             if (bound == "min" and value < limit) or (bound == "max" and value > limit):
                 problems.append(f"{key} = {value:.3f} ({bound} {limit})")
     return problems
+
+
+def read_thresholds(path: str | Path) -> dict[str, dict[str, float]]:
+    """A thresholds file, checked: an object with ``min`` and/or ``max``, each mapping a
+    figure's dotted name to a number; else ``GoldSetError`` naming the file and what is
+    wrong (never a traceback, whatever the file holds)."""
+    try:
+        raw = Path(path).read_bytes()
+        if len(raw) > 1_000_000:
+            raise GoldSetError(f"{path}: over 1 MB; not a thresholds file")
+        spec = json.loads(raw.decode("utf-8"))
+    except OSError as exc:
+        raise GoldSetError(f"{path}: cannot read thresholds ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise GoldSetError(f"{path}: not UTF-8; not a thresholds file") from None
+    except json.JSONDecodeError as exc:
+        raise GoldSetError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError):  # a number over 4,300 digits; nesting too deep
+        raise GoldSetError(f"{path}: not a thresholds file (a number over 4,300 digits or "
+                           "nesting too deep)") from None
+    if not isinstance(spec, dict):
+        raise GoldSetError(f"{path}: expected a JSON object with 'min' and/or 'max'")
+    out: dict[str, dict[str, float]] = {}
+    for bound, items in spec.items():
+        if bound not in ("min", "max"):
+            raise GoldSetError(f"{path}: unknown key {bound!r} (expected 'min' or 'max')")
+        if not isinstance(items, dict):
+            raise GoldSetError(f"{path}: {bound}: expected an object of figure: number")
+        for key, limit in items.items():
+            if not isinstance(limit, int | float) or isinstance(limit, bool) or not (
+                    math.isfinite(limit)):
+                raise GoldSetError(f"{path}: {bound}.{key}: expected a finite number, not "
+                                   f"{json.dumps(limit)[:40]}")
+        out[bound] = {str(k): float(v) for k, v in items.items()}
+    return out

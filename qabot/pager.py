@@ -14,10 +14,12 @@ DEFAULT_PAGER = "less -FRX"
 
 def page(text: str) -> bool:
     """Show ``text`` through the pager when stdout is a terminal and ``text`` is taller than
-    it; True when it was shown. Nothing is paged into a pipe, under TERM=dumb, or with
+    it; True when it was shown. Nothing is paged into or from a pipe, under TERM=dumb, or with
     PAGER set empty; a pager that can't start leaves the caller to print."""
     try:
-        if not sys.stdout.isatty() or os.environ.get("TERM") == "dumb":
+        # Both ends a terminal: a pager (like an editor) is never started for a pipe.
+        if (not sys.stdout.isatty() or not sys.stdin.isatty()
+                or os.environ.get("TERM") == "dumb"):
             return False
     except (AttributeError, ValueError):  # a closed or odd stdout
         return False

@@ -24,6 +24,11 @@ class PassageConfig(BaseModel):
 
     max_words: int = Field(default=80, ge=1, description="Word budget of one passage.")
     overlap: int = Field(default=1, ge=0, description="Sentences shared with the next passage.")
+    max_chars: int = Field(
+        default=4000, ge=1, description="Character budget of one passage: bounds what a hit "
+        "carries when words are long (80 words of prose are about 500 characters, so it "
+        "binds only on text without spaces; a sentence is at most 2,000, "
+        "segment.MAX_SENTENCE_CHARS).")
 
 
 Bounds = tuple[int, int]
@@ -31,13 +36,16 @@ Bounds = tuple[int, int]
 
 def _windows(sentences: list[Bounds], words: list[int], config: PassageConfig
              ) -> Iterator[list[Bounds]]:
-    """Greedy runs of sentences within the word budget, each run at least one sentence."""
+    """Greedy runs of sentences within the word and character budgets, each run at least
+    one sentence."""
     i = 0
     n = len(sentences)
     while i < n:
         j = i
         total = 0
-        while j < n and (j == i or total + words[j] <= config.max_words):
+        while j < n and (j == i or (
+                total + words[j] <= config.max_words
+                and sentences[j][1] - sentences[i][0] <= config.max_chars)):
             total += words[j]
             j += 1
         yield sentences[i:j]

@@ -16,9 +16,19 @@ from pydantic import BaseModel
 from qabot.models import Answer, Citation, Hit
 from qabot.timeref import human_date
 
-# C0 and C1 control characters other than tab and newline, plus DEL: never sent raw to a
-# terminal (an article or question could carry escape sequences).
-_UNSAFE = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What is never written raw to a terminal or a report, because a terminal acts on it: C0
+# controls other than tab and newline, DEL and the C1 controls (VTE, screen and mosh read
+# U+009B as CSI and U+009D as OSC), and the Unicode bidi controls, which reorder what is
+# shown (U+202A-U+202E embeddings and overrides, U+2066-U+2069 isolates, the marks U+200E,
+# U+200F, U+061C). Each is shown as its escape (\x1b, \x9b, \u202e) instead.
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = regex.compile(f"[{_CONTROLS}]")
+_UNSAFE_LINE = regex.compile(f"[{_CONTROLS}\n\t\u2028\u2029\x85]")
+# What JSON must escape beyond what json.dumps does (it escapes U+0000-U+001F only): DEL,
+# C1, the bidi controls and the two Unicode line separators, as \u escapes, so that no
+# consumer of --json output meets a raw control (they can only occur inside strings).
+_JSON_UNSAFE = regex.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029"
+                             "\u2066-\u2069]")
 
 # (style class, text) pairs, as prompt_toolkit's FormattedText takes them.
 Fragments = list[tuple[str, str]]
@@ -58,13 +68,27 @@ def to_json(value: BaseModel | dict[str, Any], indent: int | None = None) -> str
     """One JSON document, always valid: strings made ``valid_text``, a score that is not
     finite written as null; on one line unless ``indent``."""
     data = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
-    return json.dumps(_json_ready(data), ensure_ascii=False, allow_nan=False, indent=indent)
+    text = json.dumps(_json_ready(data), ensure_ascii=False, allow_nan=False, indent=indent)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def _visible(m: regex.Match[str]) -> str:
+    code = ord(m.group(0))
+    return {10: "\\n", 9: "\\t"}.get(code) or (
+        f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def safe(text: str) -> str:
-    """Text with control characters shown as visible escapes (``\\x1b``) and lone
-    surrogates made ``valid_text``."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", valid_text(text))
+    """The one sanitiser of what qabot writes to a terminal or a report: control and bidi
+    characters shown as visible escapes (``\\x1b``, ``\\x9b``, ``\\u202e``), lone surrogates
+    made ``valid_text``; newlines and tabs kept."""
+    return _UNSAFE.sub(_visible, valid_text(text))
+
+
+def safe_line(text: str) -> str:
+    """``safe`` for what must stay one line (a warning, an error, a path): newlines, tabs
+    and line separators shown as escapes too, so a file name can't forge a line."""
+    return _UNSAFE_LINE.sub(_visible, valid_text(text))
 
 
 def one_line(text: str, limit: int = 0) -> str:

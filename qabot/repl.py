@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+import errno
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -22,6 +25,7 @@ from prompt_toolkit.styles import Style
 from qabot.analysis import surface_words
 from qabot.answer import Bot
 from qabot.answering.query import MAX_QUESTION_CHARS, clean
+from qabot.cache import create_new, state_dir
 from qabot.conversation import Conversation
 from qabot.errors import QabotError
 from qabot.lexicon import FAREWELLS, GREETINGS, HELP_WORDS, THANKS
@@ -59,15 +63,29 @@ STYLE = Style.from_dict(
 
 def history_path() -> Path:
     """``$XDG_STATE_HOME/qabot/history``, falling back to ``~/.local/state/qabot/history``."""
-    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(state) / "qabot" / "history"
+    return state_dir() / "history"
+
+
+def _open_private(path: Path) -> int:
+    """A descriptor for appending to ``path``, made private (0600) if new; never through a
+    link (O_NOFOLLOW: a link planted there fails with ELOOP rather than send the questions,
+    or a chmod, to its target)."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        os.fchmod(fd, 0o600)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 class _GuardedFileHistory(FileHistory):
     """prompt_toolkit's file history that survives the file becoming unwritable (a full
     disk, a revoked permission): one warning, then the history goes on in memory. Slash
     commands are kept in memory only, so is a line that repeats the one before, and the file
-    is private (0600): questions may be."""
+    is private (0600) and never written through a link: questions may be private."""
 
     def __init__(self, path: Path, warn: Callable[[str], None]) -> None:
         super().__init__(str(path))
@@ -79,8 +97,13 @@ class _GuardedFileHistory(FileHistory):
         last, self._last = getattr(self, "_last", None), string
         if not self._writable or string.lstrip().startswith("/") or string == last:
             return
+        # prompt_toolkit's own file format ("# date", then "+line" per line), written
+        # through a descriptor opened without following links.
+        lines = [f"\n# {datetime.datetime.now()}\n", *(f"+{line}\n" for line in
+                                                    string.split("\n"))]
         try:
-            super().store_string(string)
+            with os.fdopen(_open_private(self._path), "ab") as f:
+                f.write("".join(lines).encode("utf-8", errors="replace"))
         except OSError as exc:
             self._writable = False
             self._warn(f"history no longer saved: cannot write {self._path} "
@@ -88,14 +111,15 @@ class _GuardedFileHistory(FileHistory):
 
 
 def open_history(warn: Callable[[str], None]) -> History:
-    """A persistent history, or an in-memory one (with one warning) if it cannot be written."""
+    """A persistent history, or an in-memory one (with one warning) if it cannot be written
+    (or is a link: it is never written through one)."""
     path = history_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
-        os.chmod(path, 0o600)
+        os.close(_open_private(path))
     except OSError as exc:
-        warn(f"history disabled: cannot write {path} ({exc.strerror})")
+        reason = "it is a link" if exc.errno == errno.ELOOP else exc.strerror or str(exc)
+        warn(f"history disabled: cannot write {path} ({reason})")
         return InMemoryHistory()
     return _GuardedFileHistory(path, warn)
 
@@ -390,7 +414,7 @@ class Repl:
             self.note("The last answer cites nothing to open (it was declined); /sources "
                       "shows the related passages.")
             return True
-        if not arg.isdigit() or not 1 <= int(arg) <= len(answer.citations):
+        if not _small_number(arg) or not 1 <= int(arg) <= len(answer.citations):
             n = len(answer.citations)
             which = "1" if n == 1 else f"1 to {n}"
             self.say(f"Usage: /open N, where N is {which} (the last answer has {n} "
@@ -426,7 +450,7 @@ class Repl:
     def _set_k(self, arg: str) -> bool:
         if not arg:
             self.say(f"k is {self.conversation.k or self.bot.config.passages}.")
-        elif arg.isdigit() and 1 <= int(arg) <= 1000:
+        elif _small_number(arg) and 1 <= int(arg) <= 1000:
             self.conversation.k = int(arg)
             self.say(f"Now considering {self.conversation.k} passages per question.")
         else:
@@ -452,23 +476,42 @@ class Repl:
         if not self.transcript:
             self.note("Nothing to save yet: ask a question first.")
             return True
+        data = transcript_markdown(self.transcript).encode("utf-8", "replace")
         try:
-            with open(path, "x", encoding="utf-8") as f:
-                f.write(transcript_markdown(self.transcript))
+            # Whole or not at all, and never over an existing file: on a full disk nothing
+            # is left behind, so the same name works once there is room.
+            create_new(path, data)
         except FileExistsError:
             self.say(f"{one_line(str(path))} exists; give a new file name.", "class:error")
             return True
-        except OSError as exc:
-            self.say(f"Cannot write {one_line(str(path))} ({exc.strerror}).", "class:error")
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+            reason = getattr(exc, "strerror", None) or str(exc)
+            self.say(f"Cannot write {one_line(str(path))} ({reason}).", "class:error")
             return True
         self.say(f"Saved {len(self.transcript)} question{'s' * (len(self.transcript) != 1)} "
                  f"to {one_line(str(path))}.")
         return True
 
+    def _on_terminal(self) -> bool:
+        """Whether a person is at a terminal: standard input and output are both terminals
+        and the chat reads them (not a pipe, not a test's pipe input)."""
+        try:
+            return (not self.batch_mode and self._input is None and sys.stdin.isatty()
+                    and sys.stdout.isatty())
+        except (AttributeError, ValueError):  # a closed or odd stream
+            return False
+
     def _edit(self, _: str) -> bool:
         import shlex
         import subprocess
         import tempfile
+
+        if not self._on_terminal():
+            # An editor started on a pipe reads the rest of the input as keystrokes: a
+            # questions file could then run commands through it (vi's ':!').
+            self.say("/edit needs a terminal (standard input and output); on a pipe no "
+                     "editor is started.", "class:error")
+            return True
 
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         with tempfile.TemporaryDirectory() as folder:
@@ -511,3 +554,8 @@ class Repl:
     def _quit(self, _: str) -> bool:
         return False
 
+
+def _small_number(arg: str) -> bool:
+    """ASCII digits only, at most four: "²" and "①" pass ``str.isdigit`` but not ``int``,
+    and a 5,000-digit number passes both but exceeds Python's digit limit."""
+    return regex.fullmatch(r"[0-9]{1,4}", arg) is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
@@ -31,6 +32,7 @@ class Retriever:
         self.index = index
         self.analyzer = analyzer
         self._entities = entities
+        self._entities_lock = threading.Lock()  # built once, also when threads share this
         self._docs = {doc.id: doc for doc in corpus.documents}
         self.cache_path: Path | None = None  # the index file this came from or went to
         self.from_cache = False  # loaded from a saved index (the corpus was seen before)
@@ -39,6 +41,12 @@ class Retriever:
     @property
     def entities(self) -> EntityTable:
         """Names and aliases learned from the passages (built on first use)."""
+        if self._entities is not None:
+            return self._entities
+        with self._entities_lock:
+            return self._learned_entities()
+
+    def _learned_entities(self) -> EntityTable:
         if self._entities is None:
             names = None
             if self.cache_path is not None and self._cache_key:
@@ -83,8 +91,11 @@ class Retriever:
             from qabot import store
 
             key = store.fingerprint(corpus, analysis, passages, bm25)
-            path = store.index_path(key)
-            if path.exists() and not rebuild:
+            try:
+                path = store.index_path(key)
+            except OSError as exc:  # a cache folder that is not qabot's, or unwritable
+                say(f"cannot use the cache folder: {exc.strerror or exc}; going on without it")
+            if path is not None and path.exists() and not rebuild:
                 try:
                     cut, index = store.load(path, key, corpus)
                     loaded = cls(corpus, cut, index, analyzer)
@@ -99,7 +110,7 @@ class Retriever:
                 store.save(path, key, built.passages, built.index,
                            [d.id for d in corpus.documents])
                 built.cache_path, built._cache_key = path, key
-                store.supersede(corpus.origin, path)
+                store.supersede(corpus.origin, path, say)
             except OSError as exc:
                 say(f"cannot write the index cache in {path.parent} "
                     f"({exc.strerror or exc}); going on without it")
@@ -115,10 +126,16 @@ class Retriever:
 
         def tokens() -> Iterator[list[str]]:
             for i, doc in enumerate(docs):
+                # The title and each heading are tokenized once per document, not once per
+                # passage (a 1.4 MB heading over 7,000 passages took 90 s and 2.7 GB).
+                heads: dict[str | None, list[str]] = {}
                 for section, window in document_windows(doc, passages):
                     table.add(doc.id, section, window)
                     text = doc.text[window[0][0] : window[-1][1]]
-                    yield index_terms(analyzer, doc, section, text)
+                    head = heads.get(section)
+                    if head is None:
+                        head = heads[section] = head_terms(analyzer, doc, section)
+                    yield head + analyzer.tokenize(text)
                 if progress is not None and i % 100 == 0:
                     progress(i, len(docs))
             if not table:
@@ -193,14 +210,26 @@ class Retriever:
         return [self.hit(pos, score, rank) for rank, (pos, score) in enumerate(ranked, start=1)]
 
 
+# The terms of a title and a heading indexed with each passage, at most: a label, not text.
+# The longest of the 12,141 Markdown headings on this machine (README badges) has 73 terms;
+# without a bound, a heading a file long was indexed again with each of its passages.
+HEAD_TERMS_MAX = 100
+
+
+def head_terms(analyzer: Analyzer, doc: Document, section: str | None) -> list[str]:
+    """The label terms indexed with each passage of a section: the document's own title
+    (when it came with one, as in a .jsonl corpus; derived titles repeat the first
+    sentence) and the section heading, at most HEAD_TERMS_MAX of them."""
+    head = analyzer.tokenize(doc.title[:20 * HEAD_TERMS_MAX]) if doc.titled else []
+    if section:
+        head += analyzer.tokenize(section[:20 * HEAD_TERMS_MAX])
+    return head[:HEAD_TERMS_MAX]
+
+
 def index_terms(analyzer: Analyzer, doc: Document, section: str | None, text: str
                 ) -> list[str]:
-    """What is indexed for a passage: the document's own title (when it came with one, as in
-    a .jsonl corpus; derived titles repeat the first sentence), the section heading, the text."""
-    head = analyzer.tokenize(doc.title) if doc.titled else []
-    if section:
-        head += analyzer.tokenize(section)
-    return head + analyzer.tokenize(text)
+    """What is indexed for a passage: ``head_terms``, then the text's."""
+    return head_terms(analyzer, doc, section) + analyzer.tokenize(text)
 
 
 def passage_terms(analyzer: Analyzer, passage: Passage, doc: Document) -> list[str]:

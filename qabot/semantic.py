@@ -15,12 +15,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import threading
 import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import regex
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
@@ -72,6 +74,9 @@ class Encoder:
 
     def __init__(self, model: Any) -> None:
         self._model = model
+        # One call into the engine at a time: it is not documented as thread-safe, and a
+        # Bot shared by threads shares its encoder.
+        self._lock = threading.Lock()
 
     @classmethod
     def load(cls) -> Encoder:
@@ -113,14 +118,27 @@ class Encoder:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # alike share a batch
         for at in range(0, len(order), BATCH):
             part = order[at : at + BATCH]
-            out[part] = self._model.passage([texts[i] for i in part])
+            with self._lock:
+                out[part] = self._model.passage([_encodable(texts[i]) for i in part])
             if progress is not None:
                 progress(min(at + BATCH, len(order)), len(order))
         return out
 
     def query(self, text: str) -> np.ndarray:
         """A question's unit vector."""
-        return np.asarray(self._model.query(text), dtype=np.float32).reshape(DIMENSIONS)
+        with self._lock:
+            found = self._model.query(_encodable(text))
+        return np.asarray(found, dtype=np.float32).reshape(DIMENSIONS)
+
+
+# What the C engine can't take: a lone surrogate (a byte of a piped question that was not
+# UTF-8, or a broken pair in a .jsonl text) fails its UTF-8 conversion, and a NUL ends a C
+# string early. Both become U+FFFD for the encoder only; the text cited is untouched.
+_UNENCODABLE = regex.compile(r"[\ud800-\udfff\x00]")
+
+
+def _encodable(text: str) -> str:
+    return _UNENCODABLE.sub("\ufffd", text) if _UNENCODABLE.search(text) else text
 
 
 @functools.cache
@@ -179,6 +197,7 @@ class SentenceVectors:
                  limit: int = PRECOMPUTE_MAX_SENTENCES) -> None:
         self.encoder = encoder
         self._texts = texts
+        self._lock = threading.RLock()  # threads sharing a Bot share these vectors
         self._memory: dict[SentenceKey, np.ndarray] = {}
         # Per passage table (a few corpora share one set in training): the row of
         # _matrix of each of its sentences.
@@ -207,6 +226,17 @@ class SentenceVectors:
         table = retriever.passages
         if not self.precomputed or not len(table):
             return None
+        with self._lock:
+            rows = self._table_rows(retriever)
+        if rows is None:
+            return None
+        assert self._matrix is not None
+        sims = (self._matrix @ question)[rows]
+        starts_of = np.asarray(table.sent_ptr, dtype=np.int64)[:-1]
+        return np.asarray(np.maximum.reduceat(sims, starts_of), dtype=np.float64)
+
+    def _table_rows(self, retriever: Retriever) -> np.ndarray | None:
+        table = retriever.passages
         rows = self._rows.get(table)
         if rows is None:
             if self._matrix is None:
@@ -218,13 +248,14 @@ class SentenceVectors:
             except KeyError:
                 return None  # vectors of another corpus
             self._rows[table] = rows
-        assert self._matrix is not None
-        sims = (self._matrix @ question)[rows]
-        starts_of = np.asarray(table.sent_ptr, dtype=np.int64)[:-1]
-        return np.asarray(np.maximum.reduceat(sims, starts_of), dtype=np.float64)
+        return rows
 
     def get(self, keys: Sequence[SentenceKey]) -> np.ndarray:
         """One unit row per key; keys not seen yet are embedded in one call."""
+        with self._lock:
+            return self._get(keys)
+
+    def _get(self, keys: Sequence[SentenceKey]) -> np.ndarray:
         missing = list(dict.fromkeys(k for k in keys if k not in self._memory))
         if missing:
             if not self.precomputed and len(self._memory) + len(missing) > _LRU:

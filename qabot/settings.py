@@ -13,9 +13,10 @@ file for the corpus.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from qabot.cache import config_path
 from qabot.errors import QabotError
@@ -34,6 +35,16 @@ class Settings(BaseModel):
                                   "when neither --semantic nor --no-semantic is given; unset: "
                                   "on for small corpora when qabot[semantic] is installed.")
 
+    @field_validator("corpus")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        if value is not None and "\0" in value:
+            raise ValueError("a path can't hold a NUL character")
+        return value
+
+
+# A config file holds three keys; anything bigger is not one.
+CONFIG_MAX_BYTES = 64_000
 
 _SWITCH = {"1": True, "on": True, "true": True, "yes": True,
            "0": False, "off": False, "false": False, "no": False}
@@ -58,13 +69,27 @@ def load_settings(path: Path | None = None) -> Settings:
 
     path = path or config_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # Only a regular file of a few kilobytes is read: a FIFO there hung every command,
+        # and a link to /dev/zero filled memory. O_NONBLOCK: opening a FIFO never waits.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise QabotError(f"{path}: not a regular file; not read")
+            if info.st_size > CONFIG_MAX_BYTES:
+                raise QabotError(f"{path}: {info.st_size:,} bytes, over the "
+                                 f"{CONFIG_MAX_BYTES:,}-byte limit of a config file")
+            raw = f.read(CONFIG_MAX_BYTES + 1)
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         return Settings()
     except (OSError, UnicodeDecodeError) as exc:
-        raise QabotError(f"{path}: cannot read ({exc})") from None
+        raise QabotError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})"
+                         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise QabotError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise QabotError(f"{path}: not valid TOML (nested too deeply)") from None
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:

@@ -13,14 +13,16 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import regex
 
-from qabot import __version__
+from qabot import __version__, cache
 from qabot.analysis import AnalyzerConfig
-from qabot.cache import atomic_write, atomic_write_bytes, cache_dir, remove_stale_temp
+from qabot.cache import atomic_write, atomic_write_bytes, remove_stale_temp
 from qabot.entities import EntityTable
 from qabot.index import BM25Index, BM25Params
 from qabot.models import Corpus
@@ -70,20 +72,26 @@ def fingerprint(corpus: Corpus, analysis: AnalyzerConfig, passages: PassageConfi
 
 
 def _registry() -> Path:
-    return cache_dir() / "corpora.json"
+    return cache.root() / "corpora.json"
 
 
-def supersede(origin: str, path: Path) -> None:
+# What the registry may name: an index file of qabot's own, in its own index folder. Any
+# other value (a path, a user's file name) is ignored, never deleted.
+_INDEX_NAME = regex.compile(r"[0-9a-f]{40}\.npz")
+
+
+def supersede(origin: str, path: Path, notice: Callable[[str], None] | None = None) -> None:
     """Record ``path`` as the index of the corpus loaded from ``origin``, and delete the
     index (and its learned names and sentence vectors) that it replaces, unless another
     corpus still uses it. Stale temporary files of killed saves are removed too. Best
-    effort: a failure here leaves a file behind, never a wrong index."""
+    effort: a failure here leaves a file behind, never a wrong index. A registry entry
+    that does not name one of qabot's index files is ignored, with a ``notice``."""
     folder = path.parent
     remove_stale_temp(folder)
     if not origin:
         return
-    registry = _registry()
     try:
+        registry = _registry()
         current = json.loads(registry.read_text(encoding="utf-8"))
         if not isinstance(current, dict):
             current = {}
@@ -92,17 +100,25 @@ def supersede(origin: str, path: Path) -> None:
     old = current.get(origin)
     current[origin] = path.name
     if isinstance(old, str) and old != path.name and old not in current.values():
-        old_path = folder / Path(old).name
-        for stale in (old_path, entities_path(old_path), vectors_path(old_path)):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        if _INDEX_NAME.fullmatch(old):
+            old_path = folder / old
+            for stale in (old_path, entities_path(old_path), vectors_path(old_path)):
+                with contextlib.suppress(OSError):
+                    stale.unlink()  # a link is removed, never followed
+        elif notice is not None:
+            notice(f"the cache's registry names {old!r}, not an index of qabot's; "
+                   "ignored (nothing deleted)")
+    current = {k: v for k, v in current.items()
+               if isinstance(k, str) and isinstance(v, str) and _INDEX_NAME.fullmatch(v)}
     data = json.dumps(current, ensure_ascii=False).encode("utf-8", "surrogatepass")
     with contextlib.suppress(OSError):
-        atomic_write_bytes(registry, data)
+        atomic_write_bytes(_registry(), data)
 
 
 def index_path(key: str) -> Path:
-    return cache_dir() / "index" / f"{key[:40]}.npz"
+    """Where the index of ``key`` is kept, in the checked cache folder (``CacheError``
+    when the cache is not qabot's to use)."""
+    return cache.folder("index") / f"{key[:40]}.npz"
 
 
 def save(path: Path, key: str, passages: PassageTable, index: BM25Index,

@@ -248,15 +248,18 @@ def test_a_superseded_index_is_removed_and_stale_temp_files_cleaned(tmp_path: Pa
     index = tmp_path / "cache" / "qabot" / "index"
     assert _cli("index", "--corpus", str(folder), env=env).returncode == 0
     (first,) = index.glob("*.npz")
-    stray = index / ".x.npz.abc.tmp"
+    stray = index / ".qabot.x.npz.abc.tmp"
     stray.write_bytes(b"half")
     os.utime(stray, (0, 0))
-    fresh = index / ".y.npz.abc.tmp"  # another process may be writing this one
+    fresh = index / ".qabot.y.npz.abc.tmp"  # another process may be writing this one
     fresh.write_bytes(b"half")
+    foreign = index / ".x.tmp"  # not named as qabot names its own: never swept
+    foreign.write_bytes(b"theirs")
+    os.utime(foreign, (0, 0))
     (folder / "a.txt").write_text("Alpha met Gamma in Rome.\n", encoding="utf-8")
     assert _cli("index", "--corpus", str(folder), env=env).returncode == 0
     (second,) = index.glob("*.npz")
-    assert second != first and not stray.exists() and fresh.exists()
+    assert second != first and not stray.exists() and fresh.exists() and foreign.exists()
     shown = _cli("cache", env=env)
     assert shown.returncode == 0 and "index" in shown.stdout and "folders" in shown.stdout
     cleared = _cli("cache", "clear", env=env)
@@ -350,13 +353,17 @@ def test_linked_folders_are_followed_once_and_deep_trees_load(tmp_path: Path) ->
     (root / "link").symlink_to(other, target_is_directory=True)
     (root / "loop").symlink_to(root, target_is_directory=True)
     try:
-        ids = [d.id for d in load_corpus(root).documents]
+        kept_in = load_corpus(root)
+        ids = [d.id for d in load_corpus(root, follow=True).documents]
     finally:  # pytest's own clean-up of so deep a tree would hit the recursion limit
         os.unlink(deep + "/deep.txt")
         while deep != str(root):
             os.rmdir(deep)
             deep = deep.rsplit("/", 1)[0]
     assert ids[-1] == "link/linked" and ids[0].endswith("/deep") and len(ids) == 2
+    # By default a link out of the folder is not followed, and the warning says so.
+    assert [d.id for d in kept_in.documents] == ids[:1]
+    assert any(w.startswith("link: a link out of the folder") for w in kept_in.warnings)
 
 
 def test_fields_and_commands_stay_apart_while_narrow_prose_joins() -> None:

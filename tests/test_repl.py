@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -148,12 +149,18 @@ def test_history_is_private_and_keeps_no_commands(bot: Bot) -> None:
 
 def test_history_that_fails_mid_session_warns_once_and_goes_on(
         bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
-    from prompt_toolkit.history import FileHistory
+    from qabot import repl
 
-    def full_disk(self: FileHistory, string: str) -> None:
-        raise OSError(28, "No space left on device")
+    opened = repl._open_private
+    calls = []
 
-    monkeypatch.setattr(FileHistory, "store_string", full_disk)
+    def full_disk(path: Path) -> int:  # the history opens, then the disk fills
+        calls.append(path)
+        if len(calls) > 1:
+            raise OSError(28, "No space left on device")
+        return opened(path)
+
+    monkeypatch.setattr(repl, "_open_private", full_disk)
     _, out = transcript(bot, f"{USERS}\nwho is Zhou Hao?\n\x04")
     assert out.count("history no longer saved") == 1 and "203 million" in out
     assert "Traceback" not in out and "Press ENTER" not in out
@@ -188,6 +195,39 @@ def test_real_terminal_session(tmp_path: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_edit_starts_the_editor_on_a_real_terminal_only(tmp_path: Path) -> None:
+    script = tmp_path / "editor.py"
+    script.write_text("import sys\nopen(sys.argv[1], 'w').write('Who is Zhou Hao?\\n"
+                      "who did he report to?\\n')\n", encoding="utf-8")
+    env = {**_pty_env(tmp_path), "XDG_STATE_HOME": str(tmp_path), "NO_COLOR": "1",
+           "EDITOR": f"{sys.executable} {script}"}
+    child = pexpect.spawn(sys.executable, ["-m", "qabot"], env=env, encoding="utf-8",
+                          timeout=60, dimensions=(40, 120), cwd=str(tmp_path))
+    child.expect("ask› ")
+    child.sendline("/edit")
+    child.expect("interpreted as: who did Zhou Hao report to")
+    child.expect("ask› ")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_a_piped_questions_file_never_starts_an_editor(tmp_path: Path) -> None:
+    """The attack of the third hostile pass: /edit in a piped file started vi on the same
+    stdin, and the rest of the file, read as keystrokes, ran ':!touch PWNED'."""
+    marker = tmp_path / "PWNED"
+    editor = tmp_path / "editor.py"
+    editor.write_text(f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8")
+    questions = "/edit\n" + "who is Zhou Hao?\n" * 3 + "\x1b:!touch PWNED\r:qa!\r\n"
+    env = {**os.environ, "EDITOR": f"{sys.executable} {editor}", "VISUAL": ""}
+    done = subprocess.run([sys.executable, "-m", "qabot", "chat"], input=questions, env=env,
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0 and not marker.exists()
+    assert "/edit needs a terminal" in done.stdout and "Zhou Hao" in done.stdout
+    assert "\x1b" not in done.stdout and "Traceback" not in done.stderr
 
 
 def test_banner_counts_a_single_article(tmp_path: Path) -> None:
@@ -248,9 +288,13 @@ def test_several_lines_are_several_questions_and_edit_uses_the_editor(
     script.write_text("import sys\nopen(sys.argv[1], 'w').write('Who is Zhou Hao?\\n"
                       "who did he report to?\\n')\n", encoding="utf-8")
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
-    _, out = transcript(bot, "/edit\n\x04")
+    # Several lines in one message are several questions, in one conversation.
+    _, out = transcript(bot, "Who is Zhou Hao?\x1b\rwho did he report to?\n\x04")
     assert "> Who is Zhou Hao?" in out and "> who did he report to?" in out
     assert "(interpreted as: who did Zhou Hao report to?)" in out
+    # Off a real terminal (here prompt_toolkit's pipe input) /edit starts no editor.
+    _, out = transcript(bot, "/edit\n\x04")
+    assert "/edit needs a terminal" in out and "Who is Zhou Hao?" not in out
     # Alt-Enter puts a new line in the message instead of sending it.
     _, out = transcript(bot, "hello\x1b\rthanks\n\x04")
     assert "Hello. Ask me anything" in out and "You're welcome." in out

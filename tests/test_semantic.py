@@ -170,6 +170,26 @@ def test_index_and_ask_report_and_use_semantics(articles: Path) -> None:
     assert '"abstained": false' in asked.stdout
 
 
+@needs_extra
+def test_text_the_engine_cannot_take_is_encoded_not_a_traceback(tmp_path: Path) -> None:
+    """A byte that is not UTF-8 in piped chat, or a lone surrogate in a .jsonl text, raised
+    from inside the engine (third hostile pass)."""
+    encoder = semantic.encoder()
+    assert encoder is not None
+    vectors = encoder.encode(["caf\udce9 au lait", "a\x00b", "\ud800 alone"])
+    assert np.isfinite(vectors).all() and encoder.query("why\udcff?").shape == (
+        semantic.DIMENSIONS,)
+    jsonl = tmp_path / "c.jsonl"
+    jsonl.write_text('{"id": "1", "text": "The lone \\ud800 surrogate sat in a text."}\n'
+                     '{"id": "2", "text": "Qwen App secured 203 million users."}\n',
+                     encoding="utf-8")
+    chat = subprocess.run([sys.executable, "-m", "qabot", "chat", "--json", "--semantic",
+                           "--corpus", str(jsonl)], input=b"who sat \xff\xfe in a text?\n",
+                          capture_output=True, timeout=300, cwd=tmp_path)
+    assert chat.returncode == 0 and b"Traceback" not in chat.stderr, chat.stderr
+    assert b'"question"' in chat.stdout
+
+
 def test_fusion_ranks_by_both_lists_and_keeps_k() -> None:
     from qabot.answering.similarity import fuse
 

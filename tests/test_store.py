@@ -99,12 +99,13 @@ def test_unwritable_cache_folder_degrades_with_one_notice(articles: Path, tmp_pa
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     r, notices = _build(articles)
-    assert len(notices) == 1 and notices[0].startswith("cannot write the index cache in")
+    assert len(notices) == 1 and notices[0].startswith("cannot use the cache folder: ")
     assert r.search("why did Lin resign?")
 
 
 def test_interrupted_write_leaves_nothing(tmp_path: Path) -> None:
     target = tmp_path / "sub" / "file.npz"
+    target.parent.mkdir()
 
     def write(tmp: Path) -> None:
         tmp.write_bytes(b"half")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qabot.answering.cues import Cues, read_cues
+from qabot.lru import LRU
 from qabot.models import Document, Hit
 
 if TYPE_CHECKING:
@@ -114,24 +114,17 @@ class SentenceCache:
 
     def __init__(self, retriever: Retriever, size: int = 20_000) -> None:
         self.retriever = retriever
-        self.size = size
-        self._data: OrderedDict[tuple[str, int, int], Sentence] = OrderedDict()
+        self._data: LRU[tuple[str, int, int], Sentence] = LRU(size)
 
     def get(self, doc: Document, start: int, end: int) -> Sentence:
-        key = (doc.id, start, end)
-        found = self._data.get(key)
-        if found is None:
+        def make() -> Sentence:
             analyzer = self.retriever.analyzer
             text = doc.text[start:end]
             tokens = tuple(analyzer.tokenize(text))
             words = tuple(analyzer.sequence(text))
-            found = Sentence(start, end, tokens, frozenset(tokens), words, read_cues(text))
-            self._data[key] = found
-            if len(self._data) > self.size:
-                self._data.popitem(last=False)
-        else:
-            self._data.move_to_end(key)
-        return found
+            return Sentence(start, end, tokens, frozenset(tokens), words, read_cues(text))
+
+        return self._data.get((doc.id, start, end), make)
 
 
 def gather(retriever: Retriever, hits: Sequence[Hit], cache: SentenceCache) -> list[Candidate]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from qabot.answering.candidates import Candidate
+from qabot.lru import LRU
 from qabot.semantic import SentenceKey, SentenceVectors
 
 
@@ -22,15 +23,11 @@ class Similarity:
 
     def __init__(self, vectors: SentenceVectors) -> None:
         self.vectors = vectors
-        self._questions: dict[str, np.ndarray] = {}  # a question asked again, or re-scoped
+        # A question asked again, or re-scoped: its vector is remembered.
+        self._questions: LRU[str, np.ndarray] = LRU(1000)
 
     def question(self, text: str) -> np.ndarray:
-        found = self._questions.get(text)
-        if found is None:
-            if len(self._questions) >= 1000:
-                self._questions.clear()
-            found = self._questions[text] = self.vectors.encoder.query(text)
-        return found
+        return self._questions.get(text, lambda: self.vectors.encoder.query(text))
 
     def __call__(self, question: str, candidates: Sequence[Candidate]) -> np.ndarray:
         if not candidates:
