@@ -82,6 +82,28 @@ def _own_name(name: str) -> bool:
         n.split(".", 1)[0] for n in OWN_NAMES}
 
 
+def open_regular(path: str | Path, *, follow: bool = True) -> int:
+    """A read-only descriptor of ``path`` when it is a regular file, else OSError: opened
+    without blocking (a FIFO put in a file's place would hang a plain open) and, unless
+    ``follow``, without following a link."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_regular(path: str | Path, *, follow: bool = True) -> bytes:
+    """The bytes of a regular file (``open_regular``); OSError for anything else."""
+    with os.fdopen(open_regular(path, follow=follow), "rb") as f:
+        return f.read()
+
+
 def _tagged(root: Path) -> bool:
     try:
         fd = os.open(root / TAG_NAME, os.O_RDONLY | os.O_NOFOLLOW)

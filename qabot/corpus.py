@@ -93,6 +93,22 @@ _HEADLINE_MAX = 120  # characters: longer first lines are body text, not a headl
 FRONT_MATTER_MAX = 64_000
 
 
+# Brackets nested deeper than this are not fields: PyYAML's scanner is quadratic in the
+# depth of a flow collection (a 15,000-deep "[[[..." took 16 s, found by eval/fuzz.py).
+FRONT_MATTER_DEPTH = 50
+_BRACKET = regex.compile(r"[\[\]{}]")
+
+
+def _flow_depth(block: str) -> int:
+    """The deepest nesting of [ ] and { } in ``block`` (quotes not read: an estimate that
+    can only refuse a block, never accept a bad one)."""
+    depth = deepest = 0
+    for m in _BRACKET.finditer(block):
+        depth += 1 if m.group(0) in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 @functools.cache
 def _front_matter_loader() -> type:
     """PyYAML's safe loader, refusing aliases: an alias makes one value many (a 591-byte
@@ -129,6 +145,10 @@ def _front_matter(text: str, start: int, name: str, warnings: list[str]
     offset = len(text) - len(content)
     if len(block) > FRONT_MATTER_MAX:
         warnings.append(f"{name}:1: front matter over {FRONT_MATTER_MAX // 1000} kB; its "
+                        "fields ignored")
+        return offset, {}
+    if _flow_depth(block) > FRONT_MATTER_DEPTH:
+        warnings.append(f"{name}:1: front matter nested over {FRONT_MATTER_DEPTH} deep; its "
                         "fields ignored")
         return offset, {}
     try:
@@ -198,13 +218,16 @@ def parse_header(text: str, name: str, warnings: list[str]) -> Header:
     i = next_filled(0)
     if i is None:
         return header
-    # A headline standing alone, then a date line: the headline is the title.
+    # A headline, then a date line (directly below it or after a blank line; the commonest
+    # layout of news exports): the headline is the title, a Markdown heading's "#" marks
+    # dropped. A first line that is itself a date or a "Key: value" field is not a headline.
     first = content(i) if short(i) else ""
     j = next_filled(i + 1)
-    if (j is not None and j > i + 1 and first and len(first) <= _HEADLINE_MAX
-            and not first.endswith((".", ":")) and short(j)
+    if (j is not None and first and len(first) <= _HEADLINE_MAX
+            and not first.endswith((".", ":")) and not is_date_line(i)
+            and not _KEY_LINE.match(first) and short(j)
             and (is_date_line(j) or _KEY_LINE.match(content(j)))):
-        header.title = header.title or " ".join(first.split())
+        header.title = header.title or " ".join(heading_title(first).split())
         i = j
     consumed = None
     while i is not None and i < len(lines) and short(i):
@@ -258,8 +281,7 @@ def _body_bounds(text: str, start: int) -> tuple[int, int]:
 def read_bytes(path: str | Path, name: str, warnings: list[str]) -> bytes | None:
     """The file's bytes, or None with a warning when it can't be read or is binary."""
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = cache.read_regular(path)  # a FIFO put there after the walk can't hang it
     except OSError as exc:
         warnings.append(f"{name}: cannot read ({exc.strerror}); skipped")
         return None
@@ -465,7 +487,7 @@ class _Parsed:
         self.store = b""
         expected: object = None
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(cache.read_regular(self.path, follow=False).decode("utf-8"))
             if isinstance(data, dict) and data.get("code") == self.code:
                 expected = data.get("texts")
                 files = data.get("files")
@@ -476,7 +498,7 @@ class _Parsed:
             pass
         if self.entries:
             with contextlib.suppress(OSError):
-                store = self.store_path.read_bytes()
+                store = cache.read_regular(self.store_path, follow=False)
                 # One hash over the whole store (10 ms at 10,000 files; one per file cost
                 # 60 ms): a damaged or mismatched store is not used, and every file is read.
                 if hashlib.blake2b(store, digest_size=16).hexdigest() == expected:
@@ -746,8 +768,7 @@ def changed_on_disk(corpus: Corpus, citations: Sequence[Citation]) -> list[int]:
     for c in citations:
         if c.source not in texts:
             try:
-                with open(root / c.source, encoding="utf-8", newline="") as f:
-                    texts[c.source] = f.read()
+                texts[c.source] = cache.read_regular(root / c.source).decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 texts[c.source] = None
         text = texts[c.source]

@@ -320,7 +320,10 @@ def _load(path: Path, keys: list[SentenceKey]) -> np.ndarray | None:
     import json
 
     try:
-        with np.load(path, allow_pickle=False) as data:
+        from qabot.cache import open_regular
+
+        with os.fdopen(open_regular(path, follow=False), "rb") as f, np.load(
+                f, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
             matrix = np.asarray(data["vectors"], dtype=np.float32)
         if (meta.get("format") != _FORMAT or meta.get("model") != MODEL_SHA256

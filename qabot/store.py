@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -92,7 +93,7 @@ def supersede(origin: str, path: Path, notice: Callable[[str], None] | None = No
         return
     try:
         registry = _registry()
-        current = json.loads(registry.read_text(encoding="utf-8"))
+        current = json.loads(cache.read_regular(registry, follow=False).decode("utf-8"))
         if not isinstance(current, dict):
             current = {}
     except (OSError, ValueError, RecursionError):
@@ -175,7 +176,8 @@ def _check_arrays(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
 def load(path: Path, key: str, corpus: Corpus) -> tuple[PassageTable, BM25Index]:
     """The saved passages, index and names for ``corpus``; StaleCache if anything is off."""
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with os.fdopen(cache.open_regular(path, follow=False), "rb") as f, np.load(
+                f, allow_pickle=False) as data:
             arrays = {name: data[name] for name in data.files}
         meta: dict[str, Any] = json.loads(bytes(arrays.pop("meta")).decode())
         if not isinstance(meta, dict):
@@ -246,7 +248,7 @@ def save_entities(path: Path, key: str, entities: EntityTable) -> None:
 def load_entities(path: Path, key: str) -> EntityTable | None:
     """The saved names, or None when missing, unreadable or for another corpus."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(cache.read_regular(path, follow=False).decode("utf-8"))
         if data.get("format") != FORMAT or data.get("key") != key:
             return None
         return EntityTable.from_json(data["entities"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE_A, ARTICLE_B, CORPUS_DIR, file_text
 
-from qabot.corpus import default_corpus_path, load_corpus
+from qabot.corpus import default_corpus_path, document_from_text, load_corpus
 from qabot.errors import CorpusError
 from qabot.models import Corpus
 
@@ -143,3 +143,26 @@ def test_ids_are_paths_so_the_same_name_in_two_folders_is_two_documents(
     corpus = load_corpus(tmp_path)
     assert [d.id for d in corpus.documents] == ["a", "a.txt", "sub/a"]
     assert corpus.warnings == ("a.txt: id 'a' already used by a.md; using 'a.txt'",)
+
+
+@pytest.mark.parametrize("date_line", ["March 3, 2026", "2026-03-03", "03/03/2026",
+                                       "Tuesday, March 3, 2026", "Date: 3 Mar 2026"])
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_a_headline_directly_above_its_date_is_the_title(date_line: str, gap: str) -> None:
+    """The commonest layout of news exports: the date was lost and joined the title."""
+    text = f"Elm Street bridge closed after inspectors find cracks{gap}{date_line}\n\nThe " \
+           "bridge was closed on Monday.\n"
+    warnings: list[str] = []
+    doc = document_from_text(text, "a", "a.txt", warnings)
+    assert doc is not None and warnings == []
+    assert doc.title == "Elm Street bridge closed after inspectors find cracks"
+    assert doc.date is not None and doc.date.isoformat() == "2026-03-03"
+    assert doc.body == "The bridge was closed on Monday."
+
+
+def test_a_heading_headline_loses_its_marks_and_fields_are_not_headlines() -> None:
+    doc = document_from_text("# Council passes 2026 budget\n\nDate: 12 Feb 2026\n\nText.\n",
+                             "b", "b.md", [])
+    assert doc is not None and doc.title == "Council passes 2026 budget"
+    doc = document_from_text("Title: Foo\nDate: 2026-05-13\n\nText.\n", "c", "c.txt", [])
+    assert doc is not None and doc.title == "Foo" and str(doc.date) == "2026-05-13"

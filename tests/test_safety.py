@@ -568,3 +568,22 @@ def test_one_bot_retriever_and_conversation_shared_by_eight_threads(
     for q, answers in got.items():
         assert len(answers) == 8 and all(a == alone[q] for a in answers)
     assert len(conversation.turns) == 64
+
+
+def test_a_fifo_in_the_cache_cannot_hang_qabot(articles: Path) -> None:
+    load_corpus(articles)  # writes the folder's manifest
+    (manifest,) = (cache.cache_dir() / "folders").glob("*.json")
+    manifest.unlink()
+    os.mkfifo(manifest)
+    with pytest.raises(OSError, match="not a regular file"):
+        cache.read_regular(manifest)
+    assert len(load_corpus(articles).documents) == 2  # read from the files instead
+
+
+def test_front_matter_nested_too_deep_is_not_read() -> None:
+    """A 15,000-deep "[[[..." took PyYAML's scanner 16 s (found by eval/fuzz.py)."""
+    warnings: list[str] = []
+    text = "---\ndate: " + "[" * 15_000 + "]" * 15_000 + "\n---\n\nThe text.\n"
+    doc = document_from_text(text, "x", "x.md", warnings)
+    assert doc is not None and doc.body == "The text."
+    assert warnings == ["x.md:1: front matter nested over 50 deep; its fields ignored"]
