@@ -80,7 +80,8 @@ def file_text(bot: Bot, source: str) -> str:
     record (source "file.jsonl#id") the record's text field, re-read from the file."""
     if "#" in source and source.split("#", 1)[0].endswith(".jsonl"):
         name, record = source.split("#", 1)
-        with open(Path(bot.retriever.corpus.root) / name, encoding="utf-8") as f:
+        root = Path(bot.retriever.corpus.root)  # the folder, or the .jsonl file itself
+        with open(root if root.is_file() else root / name, encoding="utf-8") as f:
             for line in f:
                 with contextlib.suppress(ValueError, RecursionError):
                     data = json.loads(line)

@@ -587,3 +587,13 @@ def test_front_matter_nested_too_deep_is_not_read() -> None:
     doc = document_from_text(text, "x", "x.md", warnings)
     assert doc is not None and doc.body == "The text."
     assert warnings == ["x.md:1: front matter nested over 50 deep; its fields ignored"]
+
+
+def test_a_digit_python_cannot_read_after_a_month_is_not_a_day(bot: Bot) -> None:
+    # Found by eval/fuzz.py (100,000 questions): the regex module's \d matched U+11DE9, a
+    # decimal digit of a newer Unicode than Python's int() knows, and int() raised.
+    from qabot.timeref import day_references
+
+    assert [r.text for r in day_references("March \U00011de9, and March 5, 2026", None)] == [
+        "March 5, 2026"]
+    assert bot.ask("what happened on March \U00011de9?").question
