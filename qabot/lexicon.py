@@ -54,6 +54,10 @@ TIME_DEICTICS = frozenset(
     "today yesterday tomorrow tonight morning afternoon evening night week month year"
     " decade century ago earlier later recently".split()
 )
+# Superlatives of time that ask for the newest or the oldest report ("which is the latest
+# article?", "the earliest report"): English's own, as a dictionary lists them.
+LATEST_WORDS = frozenset("latest newest".split()) | {"most recent"}
+EARLIEST_WORDS = frozenset("earliest oldest".split()) | {"least recent"}
 
 # -- questions -----------------------------------------------------------------------------
 

@@ -30,6 +30,11 @@ _UNSAFE_LINE = regex.compile(f"[{_CONTROLS}\n\t\u2028\u2029\x85]")
 _JSON_UNSAFE = regex.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029"
                              "\u2066-\u2069]")
 
+# An answer whose confidence (the calibrated probability that it is right) is below this is
+# marked "(low confidence: 0.31)": more likely wrong than right, it should not look as sure
+# as a firm one.
+LOW_CONFIDENCE = 0.5
+
 # (style class, text) pairs, as prompt_toolkit's FormattedText takes them.
 Fragments = list[tuple[str, str]]
 Highlighter = Callable[[str], Fragments]
@@ -153,6 +158,8 @@ def answer_fragments(answer: Answer, highlight: Highlighter = _plain, *,
             if part:
                 out.append(("class:marker" if regex.fullmatch(r"\[\d+\]", part) else "", part))
         out.append(("", "\n"))
+        if answer.confidence < LOW_CONFIDENCE:
+            out.append(("class:note", f"(low confidence: {answer.confidence:.2f})\n"))
     for note in answer.notes:
         out.append(("class:note", f"Note: {one_line(note)}\n"))
     if answer.citations:

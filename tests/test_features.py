@@ -19,8 +19,17 @@ def _rows(bot: Bot, question: str) -> tuple[list[str], np.ndarray]:
     return [c.text for c in cands], x
 
 
-def test_every_column_is_named_and_described() -> None:
-    assert len(NAMES) == len(set(NAMES)) == len(FEATURES)
+def test_every_column_computed_is_described_and_every_described_one_computed(
+        bot: Bot) -> None:
+    from qabot.answering import features
+
+    query = bot.reader.read("Why did Lin Junyang resign?")
+    _hits, cands, _ = bot.prepare(query, 5)
+    shared = features._Shared(query, cands)
+    c = cands[0]
+    row = features._row(query, c, shared, bot._passage_terms(c.hit),
+                        bot._title_terms(c.doc.id), bot._doc_terms(c.doc.id))
+    assert list(row) == list(FEATURES)  # the same names, in the same order
     assert all(FEATURES[n].strip() for n in NAMES)
 
 

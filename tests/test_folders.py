@@ -62,7 +62,7 @@ def test_a_wrapped_sentence_is_one_sentence_across_lines(folder_bot: Bot) -> Non
     text = file_text(FOLDER / cite.source)
     assert text[cite.start : cite.end] == cite.quote
     assert cite.quote.startswith("Python was created in the early 1990s")
-    assert "\n" in cite.quote and cite.quote.endswith("called ABC.")
+    assert "\n" in cite.quote and "called ABC." in cite.quote
 
 
 def test_front_matter_is_metadata_not_text(folder_bot: Bot) -> None:

@@ -44,7 +44,8 @@ def test_the_shipped_model_loads_and_needs_only_computed_features() -> None:
     assert 0.0 < model.threshold < 1.0
     prov = model.provenance
     assert prov["script"] == "eval/train_answerer.py"
-    assert set(prov["data"]) == {"squad-v1.1/dev-v1.1.json", "squad-v2.0/dev-v2.0.json"}
+    assert set(prov["data"]) == {"squad-v1.1/dev-v1.1.json", "squad-v2.0/dev-v2.0.json",
+                                 "news-dev/qa.jsonl", "news-dev/folds.json"}
     assert prov["split"]["file"] == "eval/squad_split.json" and prov["split"]["validation"]
     # Small enough to ship (the issue: "a small data file").
     assert default_model_path().stat().st_size < 2_000_000

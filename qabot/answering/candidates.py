@@ -108,6 +108,11 @@ class Candidate:
     def before(self) -> Sentence | None:
         return self.block.sentences[self.first - 1] if self.first else None
 
+    def after(self) -> Sentence | None:
+        """The sentence that follows the candidate in its block, if any."""
+        nxt = self.first + self.size
+        return self.block.sentences[nxt] if nxt < len(self.block.sentences) else None
+
 
 class SentenceCache:
     """Analysed sentences by (document, start, end); bounded, least recently used dropped."""

@@ -41,8 +41,13 @@ def answer(query: Query, decision: Decision, candidates: Sequence[Candidate],
     picked: list[int] = []
     said: set[str] = set()
     for i in decision.chosen:
-        words = " ".join(candidates[i].text.split())
-        if words not in said:
+        c = candidates[i]
+        words = " ".join(c.text.split())
+        # Said once: the same words, or a span inside one already chosen (the two parts
+        # of a question may choose the same sentence, or one a run holding the other).
+        inside = any(candidates[j].doc.id == c.doc.id and candidates[j].start <= c.start
+                     and c.end <= candidates[j].end for j in picked)
+        if words not in said and not inside:
             said.add(words)
             picked.append(i)
     chosen = [candidates[i] for i in picked]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from qabot.answering.candidates import Candidate
 from qabot.answering.features import NAMES
@@ -24,12 +24,28 @@ QUESTION_FEATURES: dict[str, str] = {
 }
 QUESTION_NAMES: tuple[str, ...] = (*QUESTION_FEATURES, *NAMES)
 
-# What one more sentence must add to the probability that a candidate holds the answer
-# before a run of sentences is preferred to a shorter one. With 0.1, on the SQuAD training
-# articles (out of fold), 73% of answers are one sentence (mean 1.31) and the forced best
-# candidate holds the answer for 77.4% of answerable questions; with no cost, 43% and
-# 79.1%; with 0.3, 90% and 75.5% (eval/train_answerer.py).
-SENTENCE_COST = 0.1
+class Policy(BaseModel):
+    """How the ranker's probabilities become an answer; fitted with the model and stored in
+    its file (``decision``), so each value says where it came from there."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sentence_cost: float = Field(
+        default=0.1, ge=-1.0, le=1.0,
+        description="What one more sentence must add to a candidate's probability before a "
+        "run of sentences is preferred to a shorter one (negative: what a run is preferred "
+        "by, per extra sentence; runs stay within 3 sentences and 600 characters).")
+    second: float = Field(
+        default=1.0, ge=0.0, le=1.0,
+        description="The answerability a second article's best candidate needs to be cited "
+        "too (1.0: never).")
+
+
+# The value of a model file that predates the fitted policy: with a cost of 0.1, on the
+# SQuAD training articles (out of fold), 73% of answers were one sentence and the forced
+# best candidate held the answer for 77.4% of answerable questions (no cost: 43%, 79.1%;
+# 0.3: 90%, 75.5%); a second article was cited when it passed the answer threshold itself.
+SENTENCE_COST = Policy().sentence_cost
 
 
 class Decision(BaseModel):
@@ -50,10 +66,10 @@ def spans(candidates: Sequence[Candidate]) -> np.ndarray:
                      for c in candidates], dtype=np.int64).reshape(len(candidates), 3)
 
 
-def best(probs: np.ndarray, sizes: np.ndarray) -> int:
-    """The candidate with the highest probability, less ``SENTENCE_COST`` per extra
-    sentence (the first of equals)."""
-    return int(np.argmax(probs - SENTENCE_COST * (sizes - 1)))
+def best(probs: np.ndarray, sizes: np.ndarray, cost: float = SENTENCE_COST) -> int:
+    """The candidate with the highest probability, less ``cost`` per extra sentence (the
+    first of equals)."""
+    return int(np.argmax(probs - cost * (sizes - 1)))
 
 
 def question_row(where: np.ndarray, matrix: np.ndarray, probs: np.ndarray, best: int
@@ -70,22 +86,52 @@ def question_row(where: np.ndarray, matrix: np.ndarray, probs: np.ndarray, best:
     return np.concatenate([np.asarray(extra), matrix[best]])
 
 
+# The most an answer says, all its quotes together: the reference scorers count an answer
+# over 800 characters as wrong, and a terminal answer should stay short (one candidate is
+# at most 600 characters when it is a run, candidates.MAX_RUN_CHARS).
+ANSWER_MAX_CHARS = 800
+
+
+def _within(probs: np.ndarray, sizes: np.ndarray, lengths: np.ndarray, allowed: np.ndarray,
+            budget: int, cost: float) -> int | None:
+    """``best`` among the ``allowed`` candidates at most ``budget`` characters long (when
+    none fits, the shortest allowed one); None when none is allowed."""
+    fits = allowed & (lengths <= budget)
+    if not fits.any():
+        if not allowed.any():
+            return None
+        fits = allowed & (lengths == lengths[allowed].min())
+    where = np.flatnonzero(fits)
+    return int(where[best(probs[where], sizes[where], cost)])
+
+
 def decide(where: np.ndarray, probs: np.ndarray, sizes: np.ndarray,
            confidence: Callable[[int], float], threshold: float,
-           other_article: bool = True) -> Decision:
-    """Answer with the best candidate when its ``confidence`` (the answerability model's
-    probability, for a candidate index) reaches ``threshold``. With ``other_article``, the
-    best candidate of another article is cited too when it reaches the same threshold."""
+           other_article: bool = True, policy: Policy | None = None, both: bool = False,
+           budget: int = ANSWER_MAX_CHARS) -> Decision:
+    """Answer with the best candidate (``policy.sentence_cost`` per extra sentence) when its
+    ``confidence`` (the answerability model's probability, for a candidate index) reaches
+    ``threshold``. With ``other_article``, the best candidate of another article is cited
+    too when its own confidence reaches the threshold or ``policy.second``, whichever is
+    higher (``both``, a question that compares or asks of both sides: the threshold
+    alone): a question about two articles' stories gets one sentence from each. All the
+    chosen quotes together stay within ``budget`` characters."""
+    policy = policy or Policy(second=threshold)
     if not len(probs):
         return Decision(answered=False, confidence=0.0, chosen=(), best=None)
-    chosen = best(probs, sizes)
+    lengths = where[:, 2] - where[:, 1]
+    cost = policy.sentence_cost
+    chosen = _within(probs, sizes, lengths, np.ones(len(probs), dtype=bool), budget, cost)
+    assert chosen is not None
     p = confidence(chosen)
     if p < threshold:
         return Decision(answered=False, confidence=p, chosen=(), best=chosen)
     picks = [chosen]
     others = where[:, 0] != where[chosen, 0]
-    if other_article and others.any():
-        second = int(np.flatnonzero(others)[best(probs[others], sizes[others])])
-        if confidence(second) >= threshold:
+    room = budget - int(lengths[chosen]) - 1
+    if other_article and others.any() and room > 0:
+        second = _within(probs, sizes, lengths, others & (lengths <= room), room, cost)
+        if second is not None and confidence(second) >= (
+                threshold if both else max(threshold, policy.second)):
             picks.append(second)
     return Decision(answered=True, confidence=p, chosen=tuple(picks), best=chosen)

@@ -18,6 +18,7 @@ from qabot.answering.candidates import Candidate
 from qabot.answering.cues import novel, number
 from qabot.answering.query import KINDS, Query, QueryTerm, pairs
 from qabot.lexicon import NUMBER_WORDS
+from qabot.timeref import day_references
 
 # BM25 over sentences uses the index's own defaults (k1 1.2, b 0.75; see index.BM25Params).
 _K1, _B = 1.2, 0.75
@@ -49,6 +50,8 @@ FEATURES: dict[str, str] = {
     "w_cov_idf": "w_cov weighted by idf alone",
     "c_miss_max": "highest weight of a concept missing from the window, over the highest",
     "c_miss_count": "log(1 + concepts missing from the window)",
+    "c_miss_attr": "highest weight (over the highest) of a concept that is not a name or a "
+                   "number missing from the window: what the question asks of its names",
     "d_miss": "weighted share of the question's concepts that the candidate's article "
               "never uses",
     "d_miss_names": "share of the question's names that the candidate's article never uses",
@@ -79,10 +82,27 @@ FEATURES: dict[str, str] = {
     "c_position": "where the candidate starts in its article, 0 (top) to 1 (end)",
     "c_before_cov": "weighted coverage of the sentence before the candidate",
     "c_same_doc": "the candidate is from the best passage's article",
+    "c_after_cov": "weighted coverage of the sentence after the candidate",
+    "p_doc_rank": "log of the rank of the candidate's passage among the retrieved passages "
+                  "of its own article (0: the article's best)",
+    "d_rank": "log of the rank of the candidate's article among the retrieved articles, by "
+              "its best passage",
+    "c_day": "the question names a day (with its year) and the candidate's article is dated "
+             "that day, or the candidate names it (relative days resolved against the "
+             "article's date: \"yesterday\" in an article of 18 Sep is 17 Sep)",
+    "d_latest": "the question asks for the latest (or earliest) report and the candidate's "
+                "article is the latest (earliest) dated one among the candidates'",
     # with qabot[semantic] only (0 otherwise; the lexical model does not read them)
     "s_sim": "cosine of the question's and the candidate's sentence embeddings (the best "
              "of its sentences; qabot/semantic.py)",
     "s_sim_gap": "s_sim minus the best s_sim among this question's candidates",
+    "s_prev": "cosine of the question's embedding and the sentence before the candidate's",
+    "s_next": "cosine of the question's embedding and the sentence after the candidate's",
+    "s_rank": "log of the candidate's rank by s_sim among this question's candidates",
+    "s_doc_gap": "s_sim minus the best s_sim among the candidates of the same article",
+    "s_attr": "cosine of the question without its names (what it asks of them) and the "
+              "candidate's best sentence",
+    "s_attr_gap": "s_attr minus the best s_attr among this question's candidates",
 }
 NAMES: tuple[str, ...] = tuple(FEATURES)
 # The columns of the lexical model: every one but the embedding similarities, which come
@@ -120,7 +140,21 @@ class _Shared:
         self.avg_len = (sum(lengths) / len(lengths)) if lengths else 1.0
         self.bm25_max = sum(u.idf for u in units) * (_K1 + 1)
         self.top = candidates[0].hit if candidates else None
+        # Each hit's rank among the hits of its own article, and each article's rank by
+        # its best hit (1 = the first).
+        hits = sorted({c.hit.passage_id: c.hit for c in candidates}.values(),
+                      key=lambda h: h.rank)
+        self.doc_rank: dict[str, int] = {}
+        self.article_rank: dict[str, int] = {}
+        seen: dict[str, int] = {}
+        for h in hits:
+            seen[h.doc_id] = seen.get(h.doc_id, 0) + 1
+            self.doc_rank[h.passage_id] = seen[h.doc_id]
+            self.article_rank.setdefault(h.doc_id, len(self.article_rank) + 1)
         self.query_terms = frozenset(t for u in units for alt in u.alternatives for t in alt)
+        dates = [c.doc.date for c in candidates if c.doc.date is not None]
+        self.extreme_date = (max(dates) if query.recency > 0 else min(dates)) if dates and (
+            query.recency) else None
 
 
 def has_unit(words: Sequence[str], units: frozenset[str]) -> bool:
@@ -203,7 +237,7 @@ def longest_run(sequence: Sequence[str], words: Sequence[str]) -> int:
 
 
 def _row(query: Query, cand: Candidate, shared: _Shared, passage_terms: frozenset[str],
-         title_terms: frozenset[str], doc_terms: frozenset[str]) -> list[float]:
+         title_terms: frozenset[str], doc_terms: frozenset[str]) -> dict[str, float]:
     units = query.terms
     total = shared.total
     words = query.words
@@ -228,6 +262,7 @@ def _row(query: Query, cand: Candidate, shared: _Shared, passage_terms: frozense
         "yes-no": cues.negated, "what": bool(content),
     }[query.kind]
     before = cand.before()
+    after = cand.after()
     top = shared.top
     hit = cand.hit
     bm25 = _bm25(units, tokens, shared.avg_len)
@@ -255,6 +290,8 @@ def _row(query: Query, cand: Candidate, shared: _Shared, passage_terms: frozense
         "c_miss_max": (max((u.weight for u in missing), default=0.0) / shared.max_weight
                        if shared.max_weight else 0.0),
         "c_miss_count": math.log1p(len(missing)),
+        "c_miss_attr": (max((u.weight for u in missing if not u.name and not u.number),
+                            default=0.0) / shared.max_weight if shared.max_weight else 0.0),
         "d_miss": 1.0 - _coverage(units, doc_terms, total) if total else 0.0,
         "d_miss_names": (sum(not u.met_by(doc_terms) for u in shared.names) / len(shared.names)
                          if shared.names else 0.0),
@@ -286,10 +323,18 @@ def _row(query: Query, cand: Candidate, shared: _Shared, passage_terms: frozense
         "c_position": _position(cand),
         "c_before_cov": _coverage(units, before.terms, total) if before else 0.0,
         "c_same_doc": float(top is not None and hit.doc_id == top.doc_id),
-        "s_sim": 0.0,  # filled in by featurize from the embeddings, when given
-        "s_sim_gap": 0.0,
+        "c_after_cov": _coverage(units, after.terms, total) if after else 0.0,
+        "p_doc_rank": math.log(shared.doc_rank[hit.passage_id]),
+        "d_rank": math.log(shared.article_rank[hit.doc_id]),
+        "c_day": float(bool(query.days) and (cand.doc.date in query.days or any(
+            r.day in query.days for r in day_references(cand.text, cand.doc.date)))),
+        "d_latest": float(query.recency != 0 and cand.doc.date is not None
+                          and cand.doc.date == shared.extreme_date),
+        # filled in by featurize from the embeddings, when given
+        "s_sim": 0.0, "s_sim_gap": 0.0, "s_prev": 0.0, "s_next": 0.0, "s_rank": 0.0,
+        "s_doc_gap": 0.0, "s_attr": 0.0, "s_attr_gap": 0.0,
     }
-    return [row[name] for name in NAMES]
+    return row
 
 
 def _position(cand: Candidate) -> float:
@@ -312,11 +357,12 @@ def featurize(query: Query, candidates: Sequence[Candidate],
 
     ``passage_terms`` maps a passage id to its indexed terms; ``title_terms`` and
     ``doc_terms`` a document id to the terms of its title and of its whole text;
-    ``similarity``, with semantics on, each candidate's ``s_sim``."""
+    ``similarity``, with semantics on, each candidate's row of ``Similarity``: its
+    ``s_sim``, ``s_prev``, ``s_next`` and ``s_attr``."""
     shared = _Shared(query, candidates)
-    rows = [_row(query, c, shared, passage_terms[c.hit.passage_id], title_terms[c.doc.id],
-                 doc_terms[c.doc.id])
-            for c in candidates]
+    rows = [[row[name] for name in NAMES] for row in (
+        _row(query, c, shared, passage_terms[c.hit.passage_id], title_terms[c.doc.id],
+             doc_terms[c.doc.id]) for c in candidates)]
     matrix = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(NAMES))
     if len(rows):
         for name in ("c_cov", "w_cov"):
@@ -326,6 +372,19 @@ def featurize(query: Query, candidates: Sequence[Candidate],
         best = bm25.max()
         matrix[:, _COLUMN["c_bm25"]] = bm25 / best if best > 0 else 0.0
         if similarity is not None:
-            matrix[:, _COLUMN["s_sim"]] = similarity
-            matrix[:, _COLUMN["s_sim_gap"]] = similarity - similarity.max()
+            sim = similarity[:, 0]
+            matrix[:, _COLUMN["s_sim"]] = sim
+            matrix[:, _COLUMN["s_sim_gap"]] = sim - sim.max()
+            matrix[:, _COLUMN["s_prev"]] = similarity[:, 1]
+            matrix[:, _COLUMN["s_next"]] = similarity[:, 2]
+            matrix[:, _COLUMN["s_attr"]] = similarity[:, 3]
+            matrix[:, _COLUMN["s_attr_gap"]] = similarity[:, 3] - similarity[:, 3].max()
+            order = np.argsort(-sim, kind="stable")
+            ranks = np.empty(len(sim))
+            ranks[order] = np.arange(1, len(sim) + 1)
+            matrix[:, _COLUMN["s_rank"]] = np.log(ranks)
+            docs = np.array([c.doc.id for c in candidates])
+            for doc in set(docs.tolist()):
+                mine = docs == doc
+                matrix[mine, _COLUMN["s_doc_gap"]] = sim[mine] - sim[mine].max()
     return matrix

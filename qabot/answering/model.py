@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from qabot.answering.decide import Policy
 from qabot.errors import QabotError
 
 MODEL_FORMAT = "qabot-answerer-1"
@@ -94,6 +95,9 @@ class AnswerModel:
         self.ranker = Part(spec["ranker"])
         self.answerability = Part(spec["answerability"])
         self.threshold = float(spec["threshold"])
+        # A file without a fitted policy cites a second article at the answer threshold.
+        self.policy = Policy.model_validate(
+            spec.get("decision", {"second": self.threshold}))
         self.provenance: dict[str, Any] = spec.get("provenance", {})
 
     @classmethod

@@ -6,6 +6,7 @@ import bisect
 import itertools
 import math
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 import regex
@@ -20,6 +21,8 @@ from qabot.lexicon import (
     DISTANCE_UNITS,
     DOCUMENT_NOUNS,
     DURATION_UNITS,
+    EARLIEST_WORDS,
+    LATEST_WORDS,
     PERSON_HEADS,
     PLACE_HEADS,
     PUBLISH_VERBS,
@@ -28,6 +31,7 @@ from qabot.lexicon import (
     TIME_HEADS,
     WH_WORDS,
 )
+from qabot.timeref import day_references
 
 if TYPE_CHECKING:
     from qabot.retriever import Retriever
@@ -161,6 +165,8 @@ class Query(BaseModel):
     words: frozenset[str]  # the question's words, casefolded (stopwords included)
     negated: bool
     units: frozenset[str] = frozenset()  # terms a how-many question expects after a number
+    days: frozenset[date] = frozenset()  # days the question names with their year
+    recency: int = 0  # 1: asks for the latest report; -1: the earliest; 0: neither
 
 
 
@@ -280,7 +286,18 @@ class QueryReader:
             terms=tuple(terms), search=tuple(search), pairs=frozenset(pairs(tokens)),
             sequence=tuple(sequence), units=frozenset(self.units(asked)),
             words=words, negated=negated(words),
+            days=frozenset(r.day for r in day_references(text, None)),
+            recency=recency(text),
         )
+
+
+def recency(text: str) -> int:
+    """1 when ``text`` asks for the newest report ("the latest article"), -1 for the oldest,
+    0 otherwise."""
+    folded = " ".join(_words(text))
+    def has(words: frozenset[str]) -> bool:
+        return any(regex.search(rf"\b{regex.escape(w)}\b", folded) for w in words)
+    return 1 if has(LATEST_WORDS) else -1 if has(EARLIEST_WORDS) else 0
 
 
 def expected_units(text: str) -> list[str]:

@@ -1,0 +1,222 @@
+"""news-dev: 152 questions in readers' own words over 43 news articles, scored as its own
+scorer scores the CLI, in-process and fast, beside the naive bot.
+
+    python eval/news_dev.py [--semantic on|off|both] [--oof DIR] [--model FILE] [--fails]
+
+The data is read in place from ``../shared/bench/news-dev`` (or ``$QABOT_BENCH``): the
+folder's ``score.py`` does the scoring (its ``score`` and ``run_naive``), so a figure here is
+the figure ``python score.py .venv/bin/qabot`` prints for the same model. Answers are made
+as the CLI makes them: ``ask --json`` for a question, and for a follow-up the chat's
+conversation (its context asked first).
+
+``--oof DIR`` answers each item with ``DIR/fold-N.json``, the model fitted without the
+item's fold (``eval/train_answerer.py --news-folds`` writes them): the out-of-fold figures
+the issue asks for. Without it, the shipped model answers every item.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from qabot.answer import Bot
+from qabot.answering.model import AnswerModel
+from qabot.conversation import Conversation, checked
+from qabot.corpus import load_corpus
+from qabot.render import to_json
+from qabot.retriever import Retriever
+
+FOLDS = 5
+
+
+def news_dir() -> Path:
+    """``$QABOT_BENCH/news-dev``, else ../shared/bench/news-dev beside the project."""
+    here = Path(__file__).resolve().parent
+    for base in (os.environ.get("QABOT_BENCH"), here.parent.parent / "shared" / "bench",
+                 Path("/work/shared/bench")):
+        if base and (Path(base) / "news-dev" / "qa.jsonl").is_file():
+            return Path(base) / "news-dev"
+    raise SystemExit("news-dev not found: set QABOT_BENCH to the folder holding news-dev/")
+
+
+@dataclass
+class NewsDev:
+    root: Path
+    corpus: Path
+    items: list[dict[str, Any]]
+    fold: dict[str, int]  # item id -> fold
+    doc_fold: dict[str, int]  # document id -> its story's fold
+    scorer: ModuleType
+
+    def docs(self) -> dict[str, str]:
+        return self.scorer.load_docs(self.corpus)  # type: ignore[no-any-return]
+
+
+def load() -> NewsDev:
+    root = news_dir()
+    spec = importlib.util.spec_from_file_location("news_score", root / "score.py")
+    assert spec is not None and spec.loader is not None
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    folds = json.loads((root / "folds.json").read_text(encoding="utf-8"))
+    items = scorer.load_items(root / "qa.jsonl")
+    return NewsDev(root, root / "corpus", items, {k: int(v) for k, v in folds["items"].items()},
+                   {k: int(v) for k, v in folds["articles"].items()}, scorer)
+
+
+def make_bot(corpus: Path, semantic: bool, model: AnswerModel | None = None) -> Bot:
+    """A bot over the folder as the CLI makes one (semantic: every sentence embedded)."""
+    retriever = Retriever.from_corpus(load_corpus(corpus))
+    vectors = None
+    if semantic:
+        from qabot import semantic as sem
+
+        encoder = sem.encoder()
+        if encoder is None:
+            raise SystemExit(sem.status().reason)
+        vectors = sem.vectors_for(retriever, encoder)
+    return Bot(retriever, model=model, semantic=vectors)
+
+
+def answer(bot: Bot, item: dict[str, Any]) -> dict[str, Any]:
+    """The JSON the CLI would print for ``item`` (the chat's last answer for a follow-up)."""
+    if item["type"] == "follow-up":
+        talk = Conversation(bot)
+        talk.ask(item["context"])
+        got = talk.ask(item["question"])
+    else:
+        got = checked(bot, bot.ask(item["question"]))
+    return json.loads(to_json(got))  # type: ignore[no-any-return]
+
+
+def answers(news: NewsDev, bot_for: Callable[[int], Bot]) -> dict[str, dict[str, Any]]:
+    """Every item answered by ``bot_for(its fold)``."""
+    return {it["id"]: answer(bot_for(news.fold[it["id"]]), it) for it in news.items}
+
+
+def figures(news: NewsDev, got: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The scorer's figures: the last line's five, and per type (correct, evidence)."""
+    per, tot, fails = news.scorer.score(news.items, got, news.docs())
+
+    def ratio(a: float, b: float) -> float:
+        return a / b if b else 0.0
+
+    return {
+        "answer_acc": ratio(tot["ans_ok"], tot["ans"]),
+        "evidence": ratio(tot["ev"], tot["ans"]),
+        "abstain": ratio(tot["no_ok"], tot["no"]),
+        "false_abstain": ratio(tot["false_abs"], tot["ans"]),
+        "followup": ratio(tot["fu_ok"], tot["fu"]),
+        "by_type": {t: {"n": r["n"], "correct": ratio(r["correct"], r["n"]),
+                        "evidence": ratio(r["evidence"], r["n"])} for t, r in per.items()},
+        "fails": fails,
+    }
+
+
+def naive(news: NewsDev) -> dict[str, Any]:
+    return figures(news, news.scorer.run_naive(news.docs(), news.items))
+
+
+def table(rows: dict[str, dict[str, Any]], order: list[str]) -> str:
+    """Per-type accuracy of each system side by side, then the summary line of each."""
+    names = list(rows)
+    out = ["| type | n | " + " | ".join(names) + " |",
+           "|---|---:|" + "---:|" * len(names)]
+    first = rows[names[0]]["by_type"]
+    for t in order + sorted(set(first) - set(order)):
+        if t in first:
+            cells = [f"{rows[n]['by_type'][t]['correct']:.2f}" for n in names]
+            out.append(f"| {t} | {first[t]['n']} | " + " | ".join(cells) + " |")
+    out.append("")
+    for n in names:
+        r = rows[n]
+        out.append(f"{n}: answer_acc={r['answer_acc']:.3f} evidence={r['evidence']:.3f} "
+                   f"abstain={r['abstain']:.3f} false_abstain={r['false_abstain']:.3f} "
+                   f"followup={r['followup']:.3f}")
+    return "\n".join(out)
+
+
+def check(rows: dict[str, dict[str, Any]], path: Path) -> list[str]:
+    """Figures outside the bounds of a thresholds file: dotted names into ``rows``
+    (``semantic.answer_acc``, ``lexical.by_type.why.correct``)."""
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    problems = []
+    for bound, items in spec.items():
+        for key, limit in items.items():
+            value: Any = rows
+            for part in key.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if not isinstance(value, int | float):
+                problems.append(f"{key}: not measured in this run")
+            elif (bound == "min" and value < limit) or (bound == "max" and value > limit):
+                problems.append(f"{key} = {value:.3f} ({bound} {limit})")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--semantic", choices=("on", "off", "both"), default="both")
+    parser.add_argument("--oof", type=Path, help="folder of fold-N.json models (out of fold)")
+    parser.add_argument("--model", type=Path, help="one model file for every item")
+    parser.add_argument("--fails", action="store_true", help="print every failure")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--check", type=Path, metavar="THRESHOLDS",
+                        help="exit 1 when a figure is outside this file's bounds "
+                        '({"min": {"semantic.answer_acc": 0.7}, "max": {...}})')
+    args = parser.parse_args()
+    news = load()
+    rows: dict[str, dict[str, Any]] = {"naive": naive(news)}
+    modes = {"on": [True], "off": [False], "both": [False, True]}[args.semantic]
+    for semantic in modes:
+        start = time.perf_counter()
+        if args.oof:
+            suffix = "-semantic" if semantic else ""
+            bots = {f: make_bot(news.corpus, semantic, AnswerModel.load(
+                args.oof / f"fold-{f}{suffix}.json")) for f in range(FOLDS)}
+            got = answers(news, bots.__getitem__)
+        else:
+            model = AnswerModel.load(args.model, semantic=semantic) if args.model else None
+            one = make_bot(news.corpus, semantic, model)
+            got = answers(news, lambda _, bot=one: bot)  # type: ignore[misc]
+        name = "semantic" if semantic else "lexical"
+        rows[name] = figures(news, got)
+        rows[name]["seconds"] = time.perf_counter() - start
+    if args.json:
+        print(json.dumps({k: {x: y for x, y in v.items() if x != "fails"}
+                          for k, v in rows.items()}, indent=2))
+    else:
+        print(table(rows, news.scorer.TYPE_ORDER))
+    if args.check:
+        problems = check(rows, args.check)
+        for problem in problems:
+            print(f"news_dev: out of bounds: {problem}", file=sys.stderr)
+        if problems:
+            return 1
+    if args.fails:
+        for name in rows:
+            if name == "naive":
+                continue
+            print(f"\n{name} failures ({len(rows[name]['fails'])}):")
+            for it, a, why in rows[name]["fails"]:
+                q = it["question"] if it["type"] != "follow-up" else (
+                    f"{it['context']} -> {it['question']}")
+                shown = " ".join((a.get("answer") or a.get("error") or "").split())
+                print(f"- {it['id']} [{it['type']}] {q}\n    want {it['key_terms'] or 'abstain'}"
+                      f"; {why}; conf {a.get('confidence')}\n    got: {shown[:300]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
