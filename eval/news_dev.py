@@ -34,6 +34,7 @@ from qabot.answer import Bot
 from qabot.answering.model import AnswerModel
 from qabot.conversation import Conversation, checked
 from qabot.corpus import load_corpus
+from qabot.evaluate import outside_bounds, read_thresholds
 from qabot.render import to_json
 from qabot.retriever import Retriever
 
@@ -150,18 +151,8 @@ def table(rows: dict[str, dict[str, Any]], order: list[str]) -> str:
 def check(rows: dict[str, dict[str, Any]], path: Path) -> list[str]:
     """Figures outside the bounds of a thresholds file: dotted names into ``rows``
     (``semantic.answer_acc``, ``lexical.by_type.why.correct``)."""
-    spec = json.loads(path.read_text(encoding="utf-8"))
-    problems = []
-    for bound, items in spec.items():
-        for key, limit in items.items():
-            value: Any = rows
-            for part in key.split("."):
-                value = value.get(part) if isinstance(value, dict) else None
-            if not isinstance(value, int | float):
-                problems.append(f"{key}: not measured in this run")
-            elif (bound == "min" and value < limit) or (bound == "max" and value > limit):
-                problems.append(f"{key} = {value:.3f} ({bound} {limit})")
-    return problems
+    problems, missing = outside_bounds(rows, read_thresholds(path))
+    return problems + [f"{key}: not measured in this run" for key in missing]
 
 
 def main() -> int:
