@@ -637,6 +637,20 @@ def _load_folder(root: Path, warnings: list[str], remember: bool = True, follow:
     return docs, {doc.id: parsed.used[doc.source][0] for doc in docs}
 
 
+# A JSON string may spell a lone surrogate ("\udfff"); it is no character, JSON output
+# (which must be UTF-8) cannot hold it, and a quote holding it would differ between the
+# library and ``--json``. One code point replaces one, so offsets into the text hold.
+_LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+def _without_surrogates(value: str, where: str, field: str, warnings: list[str]) -> str:
+    if not _LONE_SURROGATE.search(value):
+        return value
+    warnings.append(f"{where}: '{field}' holds a lone surrogate (an escaped half of a "
+                    "UTF-16 pair); read as U+FFFD")
+    return _LONE_SURROGATE.sub("\ufffd", value)
+
+
 def _load_jsonl(path: Path, warnings: list[str]) -> list[Document]:
     name = path.name
     text = read_text_file(path, name, warnings)
@@ -670,12 +684,17 @@ def _load_jsonl(path: Path, warnings: list[str]) -> list[Document]:
         if not isinstance(body, str):
             warnings.append(f"{where}: missing or non-string 'text'; skipped")
             continue
-        doc_id = str(raw_id)
+        doc_id = _without_surrogates(str(raw_id), where, "id", warnings)
+        body = _without_surrogates(body, where, "text", warnings)
         if doc_id in seen:
             warnings.append(f"{where}: duplicate id {doc_id!r}; skipped")
             continue
         title = record.get("title")
+        if isinstance(title, str):
+            title = _without_surrogates(title, where, "title", warnings)
         url = record.get("url")
+        if isinstance(url, str):
+            url = _without_surrogates(url, where, "url", warnings)
         date = None
         if record.get("date") is not None:
             try:

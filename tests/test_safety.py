@@ -597,3 +597,24 @@ def test_a_digit_python_cannot_read_after_a_month_is_not_a_day(bot: Bot) -> None
     assert [r.text for r in day_references("March \U00011de9, and March 5, 2026", None)] == [
         "March 5, 2026"]
     assert bot.ask("what happened on March \U00011de9?").question
+
+
+def test_a_lone_surrogate_in_a_jsonl_record_is_one_replacement_character(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found by eval/fuzz.py (1,000 folders): "\udfff" in a record's text was quoted with
+    # it by the library, but --json (which must be UTF-8) wrote U+FFFD, so the two quotes
+    # differed. It is now read as U+FFFD, one code point for one, with a warning.
+    jsonl = tmp_path / "c.jsonl"
+    jsonl.write_text('{"id": "a\\ud800", "title": "T\\udfff", "text": '
+                     '"The Qwen App secured 203 million users \\udfff in March."}\n',
+                     encoding="utf-8")
+    corpus = load_corpus(jsonl)
+    doc = corpus.documents[0]
+    assert doc.text == "The Qwen App secured 203 million users \ufffd in March."
+    assert (doc.id, doc.title) == ("a\ufffd", "T\ufffd")
+    assert [w.split(":", 2)[:2] for w in corpus.warnings] == [["c.jsonl", "1"]] * 3
+    code, out, err = run(["search", "--corpus", str(jsonl), "--json", "Qwen App users"], capsys)
+    assert code == 0 and "c.jsonl:1: 'text' holds a lone surrogate" in err
+    shown = json.loads(out)["hits"][0]
+    hit = Retriever.from_corpus(corpus).search("Qwen App users")[0]
+    assert shown["text"] == hit.text == doc.text[hit.start:hit.end]
