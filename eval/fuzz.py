@@ -20,6 +20,7 @@ offsets, or hits that are unsorted or not finite.
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import json
 import os
@@ -75,6 +76,12 @@ def round_trip(value: Any) -> Any:
     return json.loads(to_json(value).encode("utf-8").decode("utf-8"))
 
 
+def _as_read(value: str) -> str:
+    """A .jsonl field as the loader documents reading it: an escaped lone surrogate (no
+    character; JSON output can't hold it) is U+FFFD, one code point for one."""
+    return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in value)
+
+
 def file_text(bot: Bot, source: str) -> str:
     """The text a citation's offsets index: the file re-read from disk, or for a .jsonl
     record (source "file.jsonl#id") the record's text field, re-read from the file."""
@@ -85,8 +92,9 @@ def file_text(bot: Bot, source: str) -> str:
             for line in f:
                 with contextlib.suppress(ValueError, RecursionError):
                     data = json.loads(line)
-                    if isinstance(data, dict) and str(data.get("id", data.get("_id"))) == record:
-                        return str(data["text"])
+                    if isinstance(data, dict) and _as_read(
+                            str(data.get("id", data.get("_id")))) == record:
+                        return _as_read(str(data["text"]))
         raise AssertionError(f"record {record} not in {name}")
     path = Path(bot.retriever.corpus.root) / source
     with open(path, encoding="utf-8", newline="") as f:
@@ -345,6 +353,9 @@ def main() -> None:
     print(f"worst corpus: {worst_time[0]:.2f} s (#{worst_time[1]}); most memory: "
           f"{worst_memory[0]:.0f} MB traced (#{worst_memory[1]}; Python allocations, "
           "by tracemalloc, while loading, indexing, searching and answering)")
+    kinds = collections.Counter(f.strip().splitlines()[-1][:120] for f in failures)
+    for kind, n in kinds.most_common():
+        print(f"{n:6,} x {kind}")
     for f in failures[:10]:
         print(f)
     sys.exit(1 if failures else 0)
