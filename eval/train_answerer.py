@@ -330,8 +330,11 @@ def collect_news(semantic: bool, k: int = K) -> NewsData:
 
 
 def fit_part(kind: str, x: np.ndarray, y: np.ndarray, w: np.ndarray | None,
-             names: tuple[str, ...], trees: int) -> dict[str, object]:
-    """Fit one part and return its JSON spec (see qabot/answering/model.py)."""
+             names: tuple[str, ...], trees: int, group: np.ndarray | None = None
+             ) -> dict[str, object]:
+    """Fit one part and return its JSON spec (see qabot/answering/model.py). ``group``:
+    the rows' question sizes, in order, to fit a ranking (LambdaRank: which candidate of a
+    question comes first) rather than each row alone (binary log-loss)."""
     if kind == "linear":
         from sklearn.linear_model import LogisticRegression
 
@@ -351,7 +354,13 @@ def fit_part(kind: str, x: np.ndarray, y: np.ndarray, w: np.ndarray | None,
         "bagging_freq": 1, "lambda_l2": 1.0, "seed": SEED, "deterministic": True,
         "force_row_wise": True, "num_threads": 2, "verbose": -1,
     }
-    booster = lgb.train(params, lgb.Dataset(x, y, weight=w), num_boost_round=trees)
+    if group is not None:
+        # NDCG over each question's candidates, truncated at the 10 best: the answer is the
+        # first of them, so the top of the list is what the fit should get right.
+        params.update(objective="lambdarank", lambdarank_truncation_level=10,
+                      label_gain=[0.0, 1.0])
+    booster = lgb.train(params, lgb.Dataset(x, y, weight=w, group=group),
+                        num_boost_round=trees)
     spec = trees_spec(booster, names)
     # The numpy inference must give LightGBM's own log-odds.
     check = x[:: max(1, len(x) // 2000)]
@@ -467,8 +476,8 @@ def fold_of_rows(data: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def fit_rankers(kind: str, data: dict[str, np.ndarray], trees: int, names: tuple[str, ...],
-                news_weight: float) -> tuple[np.ndarray, list[dict[str, object]],
-                                             dict[str, object]]:
+                news_weight: float, objective: str = "binary"
+                ) -> tuple[np.ndarray, list[dict[str, object]], dict[str, object]]:
     """Ranker probabilities for every candidate from a model that did not see its fold (SQuAD
     articles and news-dev stories each in 5 folds), the 5 fold models, and the ranker
     fitted on every answerable question."""
@@ -477,16 +486,25 @@ def fit_rankers(kind: str, data: dict[str, np.ndarray], trees: int, names: tuple
     # Left out: candidates of another paragraph whose text holds the answer string.
     usable = answerable & ~((data["y"] == 0) & data["right"])
     y, w, fold = data["y"], candidate_weights(data, news_weight), fold_of_rows(data)
+    asking = np.repeat(np.arange(len(info)), info[:, 2])
+
+    def groups(rows: np.ndarray) -> np.ndarray | None:
+        # Rows are in asking order, so each asking's kept rows are one contiguous group.
+        return np.unique(asking[rows], return_counts=True)[1] if objective == "lambdarank" \
+            else None
+
     probs = np.zeros(len(y))
     specs = []
     for f in range(FOLDS):
         held = fold == f
         train = usable & ~held
-        spec = fit_part(kind, data["x"][train], y[train], w[train], names, trees)
+        spec = fit_part(kind, data["x"][train], y[train], w[train], names, trees,
+                        groups(train))
         probs[held] = Part(spec).predict(data["x"][held])
         specs.append(spec)
         log(f"ranker fold {f + 1}/{FOLDS}")
-    return probs, specs, fit_part(kind, data["x"][usable], y[usable], w[usable], names, trees)
+    return probs, specs, fit_part(kind, data["x"][usable], y[usable], w[usable], names, trees,
+                                  groups(usable))
 
 
 def fit_answerability(kind: str, rows: np.ndarray, labels: np.ndarray,
@@ -618,6 +636,9 @@ def main() -> int:
     parser.add_argument("--no-news", action="store_true",
                         help="fit on SQuAD alone (news-dev only scored)")
     parser.add_argument("--news-weight", type=float, default=NEWS_WEIGHT)
+    parser.add_argument("--ranker", choices=("binary", "lambdarank"), default="binary",
+                        help="the ranker's objective: each candidate alone (binary) or "
+                        "the order of each question's candidates (lambdarank)")
     parser.add_argument("--false-refusal", type=float, default=TARGET_FALSE_REFUSAL)
     parser.add_argument("--news-folds", type=Path, metavar="DIR",
                         help="also write the 5 fold models (fold-N[-semantic].json), for "
@@ -643,7 +664,8 @@ def main() -> int:
     news.data = dict(news.data, x=news.data["x"][:, : len(names)])
     data = combine(squad, news.data)
     news_weight = 0.0 if args.no_news else args.news_weight
-    probs, rankers, ranker = fit_rankers(args.kind, data, args.trees, names, news_weight)
+    probs, rankers, ranker = fit_rankers(args.kind, data, args.trees, names, news_weight,
+                                         args.ranker)
     n_squad = len(squad["y"])
     # The cost of an extra sentence: the one whose forced choice is right most often, out
     # of fold, on news-dev and on SQuAD's training articles alike (their mean).
@@ -706,6 +728,7 @@ def main() -> int:
     spec = model_spec(ranker, answerability, threshold, cost, second)
     spec["provenance"] = {
         "script": "eval/train_answerer.py", "kind": args.kind, "trees": args.trees,
+        "ranker_objective": args.ranker,
         "semantic": ({"model": f"{MODEL_PACKAGE}=={MODEL_VERSION}",
                       "sha256": MODEL_SHA256} if args.semantic else None),
         "date": datetime.date.today().isoformat(),
