@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import squad_data
 from bench_answers import _fold
 
-from qabot import semantic
-from qabot.answer import Bot
-from qabot.retriever import Retriever
+from qabot.answering.bot import Bot
+from qabot.retrieval import embeddings
+from qabot.retrieval.retriever import Retriever
 
 
 def ranks_of(order: list[int], gold: set[int]) -> int:
@@ -52,12 +52,12 @@ def main() -> int:
           if not q.impossible]
     retriever = Retriever.from_corpus(corpus)
     bot = Bot(retriever)
-    encoder = semantic.encoder()
+    encoder = embeddings.encoder()
     if encoder is None:
-        print(semantic.status().reason)
+        print(embeddings.status().reason)
         return 1
     t0 = time.perf_counter()
-    vectors = semantic.vectors_for(retriever, encoder, limit=100_000)
+    vectors = embeddings.vectors_for(retriever, encoder, limit=100_000)
     print(f"{len(vectors):,} sentences embedded in {time.perf_counter() - t0:.0f} s; "
           f"{len(qs):,} answerable questions", flush=True)
     table = retriever.passages

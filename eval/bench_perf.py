@@ -66,9 +66,9 @@ def run_one(system: str, corpus: str, n_queries: int) -> dict[str, float]:
     size = 0
     t0 = time.perf_counter()
     if system == "qabot":
+        from qabot.corpus.passages import PassageConfig
         from qabot.models import Corpus, Document
-        from qabot.passages import PassageConfig
-        from qabot.retriever import Retriever
+        from qabot.retrieval.retriever import Retriever
 
         docs = tuple(Document(id=f"d{i}", title="", source=f"d{i}", body_start=0,
                               body_end=len(t), text=t) for i, t in enumerate(texts))
@@ -86,7 +86,7 @@ def run_one(system: str, corpus: str, n_queries: int) -> dict[str, float]:
     elif system == "rank-bm25":
         import rank_bm25
 
-        from qabot.analysis import Analyzer
+        from qabot.text.analysis import Analyzer
 
         a = Analyzer()
         model = rank_bm25.BM25Plus([a.tokenize(t) for t in texts])

@@ -20,10 +20,10 @@ import ir_measures
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qabot.corpus import load_corpus
-from qabot.index import BM25Params
-from qabot.passages import PassageConfig
-from qabot.retriever import Retriever
+from qabot.corpus.load import load_corpus
+from qabot.corpus.passages import PassageConfig
+from qabot.retrieval.index import BM25Params
+from qabot.retrieval.retriever import Retriever
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "bench" / "scifact"
 PUBLISHED = [

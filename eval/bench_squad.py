@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qabot.answer import Bot
+from qabot.answering.bot import Bot
 from qabot.answering.query import classify
-from qabot.evaluate import exact_match, f1_score, normalize_answer
+from qabot.evaluation.metrics import exact_match, f1_score, normalize_answer
 from qabot.models import Answer, Corpus, Document
-from qabot.retriever import Retriever
+from qabot.retrieval.retriever import Retriever
 
 DEFAULT_DATA = (Path(__file__).resolve().parents[2] / "shared" / "bench" / "squad-v1.1"
                 / "dev-v1.1.json")

@@ -30,13 +30,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qabot.answer import Bot
+from qabot.answering.bot import Bot
 from qabot.answering.model import AnswerModel
 from qabot.conversation import Conversation, checked
-from qabot.corpus import load_corpus
-from qabot.evaluate import outside_bounds, read_thresholds
-from qabot.render import to_json
-from qabot.retriever import Retriever
+from qabot.corpus.load import load_corpus
+from qabot.evaluation.bounds import outside_bounds, read_thresholds
+from qabot.retrieval.retriever import Retriever
+from qabot.ui.render import to_json
 
 FOLDS = 5
 
@@ -81,8 +81,7 @@ def make_bot(corpus: Path, semantic: bool, model: AnswerModel | None = None) -> 
     retriever = Retriever.from_corpus(load_corpus(corpus))
     vectors = None
     if semantic:
-        from qabot import semantic as sem
-
+        from qabot.retrieval import embeddings as sem
         encoder = sem.encoder()
         if encoder is None:
             raise SystemExit(sem.status().reason)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qabot.corpus import load_corpus
+from qabot.corpus.load import load_corpus
 from qabot.models import Corpus
 
 HERE = Path(__file__).resolve().parent

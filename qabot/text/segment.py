@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import regex
 
-from qabot.lexicon import ABBREVIATIONS
 from qabot.models import Span
+from qabot.text.lexicon import ABBREVIATIONS
 
 # Lines: any of the three newline conventions, so CRLF files keep exact offsets.
 _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
