@@ -298,18 +298,18 @@ def report(figures: dict[str, object]) -> str:
                          f"{naive['overall']:.3f} |")
         lines.append(f"| always abstain | 0.000 | 1.000 | {s2['always_abstain']:.3f} |")
         lines += ["", f"Answerable questions refused: {s2['answerable_refused']:.3f}. "
-                  f"Latency after start-up: p50 {s2['latency_ms']['p50']:.1f} ms, "  # type: ignore[index]
-                  f"p95 {s2['latency_ms']['p95']:.1f} ms.", "",  # type: ignore[index]
+                  f"Latency after start-up: p50 {s2['latency_ms']['p50']:.1f} ms, "
+                  f"p95 {s2['latency_ms']['p95']:.1f} ms.", "",
                   "| type | answerable | right | naive right | unanswerable | abstained |",
                   "|---|---:|---:|---:|---:|---:|"]
-        for kind, k in s2["by_kind"].items():  # type: ignore[union-attr]
+        for kind, k in s2["by_kind"].items():
             lines.append(f"| {kind} | {k['answerable']} | {k['has_acc']:.3f} | "
                          f"{k['naive_has_acc']:.3f} | {k['unanswerable']} | "
                          f"{k['noans_abst']:.3f} |")
         lines += ["", f"Calibration: expected calibration error {s2['ece']:.3f}.", "",
                   "| confidence | questions | mean confidence | best candidate right |",
                   "|---|---:|---:|---:|"]
-        for b, n, c, a in s2["reliability"]:  # type: ignore[union-attr]
+        for b, n, c, a in s2["reliability"]:
             lines.append(f"| {b} | {n} | {c:.3f} | {a:.3f} |")
     bundled = figures.get("bundled")
     if isinstance(bundled, dict):

@@ -85,7 +85,7 @@ def main() -> None:
         for variant in ("plus", "okapi", "l"):
             for k1, b in ((0.9, 0.4), (1.2, 0.75), (1.5, 0.75), (1.2, 0.5)):
                 settings.append((f"{variant} k1={k1} b={b}", whole,
-                                 BM25Params(variant=variant, k1=k1, b=b)))  # type: ignore[arg-type]
+                                 BM25Params(variant=variant, k1=k1, b=b)))
         settings.append(("qabot default, 80-word passages, max per doc", PassageConfig(),
                          BM25Params()))
     measures = [ir_measures.nDCG @ 10, ir_measures.R @ 100]

@@ -30,6 +30,7 @@ import textwrap
 import time
 import traceback
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +182,7 @@ OUTSIDE = Path(tempfile.mkdtemp(prefix="qabot-fuzz-outside-"))
 def hostile_entries(rng: random.Random, folder: Path) -> None:
     """Links and special files in the corpus: out of the folder (to a file, a folder, /proc),
     dangling, a loop, and a FIFO named like an article."""
-    choices = [
+    choices: list[Callable[[], object]] = [
         lambda: (folder / "passwd.txt").symlink_to(OUTSIDE / "secret.txt"),
         lambda: (folder / "notes").symlink_to(OUTSIDE / "private", target_is_directory=True),
         lambda: (folder / "proc").symlink_to("/proc/self", target_is_directory=True),

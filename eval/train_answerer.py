@@ -195,7 +195,8 @@ def collect(bench: Path, work: Path, semantic: bool = False,
     rows = Rows()
     for i, q in enumerate(qs):
         other = titles[(title_pos[q.article] + 1) % len(titles)]
-        settings = [(FULL, big, None), (OWN, small[q.article], None)]
+        settings: list[tuple[int, Bot, list[str] | None]] = [
+            (FULL, big, None), (OWN, small[q.article], None)]
         if not q.impossible and i % CORPUS_NEGATIVE_EVERY == 0:
             settings.append((WITHOUT, big, [d for d in all_ids if d not in docs_of[q.article]]))
             settings.append((OTHER, small[other], None))
@@ -222,7 +223,7 @@ def collect(bench: Path, work: Path, semantic: bool = False,
         if (i + 1) % 2000 == 0:
             log(f"{i + 1} questions")
     data = rows.arrays()
-    np.savez_compressed(cached, **data)
+    np.savez_compressed(cached, **data)  # type: ignore[arg-type]
     log(f"{len(data['info'])} askings, {len(data['y'])} candidates -> {cached}")
     return data
 
@@ -296,7 +297,7 @@ def collect_news(semantic: bool, k: int = K) -> NewsData:
         evidence = news.scorer.evidence_spans(docs, it)
         keys = [norm(t) for t in it.get("key_terms") or []]
         answerable = it["type"] not in news.scorer.NO_ANSWER
-        settings = [(NEWS_FULL, None)]
+        settings: list[tuple[int, list[str] | None]] = [(NEWS_FULL, None)]
         if answerable:
             gone = {d for d, _, _ in evidence}
             settings.append((NEWS_WITHOUT, [d for d in all_ids if d not in gone]))
