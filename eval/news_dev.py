@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -43,12 +42,9 @@ FOLDS = 5
 
 def news_dir() -> Path:
     """``$QABOT_BENCH/news-dev``, else ../shared/bench/news-dev beside the project."""
-    here = Path(__file__).resolve().parent
-    for base in (os.environ.get("QABOT_BENCH"), here.parent.parent / "shared" / "bench",
-                 Path("/work/shared/bench")):
-        if base and (Path(base) / "news-dev" / "qa.jsonl").is_file():
-            return Path(base) / "news-dev"
-    raise SystemExit("news-dev not found: set QABOT_BENCH to the folder holding news-dev/")
+    import squad_data
+
+    return squad_data.bench_dir("news-dev") / "news-dev"
 
 
 @dataclass
