@@ -40,6 +40,25 @@ class Retriever:
         self.cache_path: Path | None = None  # the index file this came from or went to
         self.from_cache = False  # loaded from a saved index (the corpus was seen before)
         self._cache_key = ""
+        self._vocabulary: list[str] | None = None
+
+    def document_frequency(self, term: str) -> int:
+        """Passages holding the index term ``term`` (an analysed term, not a word)."""
+        return self.index.document_frequency(term)
+
+    @property
+    def passage_count(self) -> int:
+        return self.index.n_passages
+
+    def vocabulary(self) -> list[str]:
+        """Every index term, sorted (made once)."""
+        if self._vocabulary is None:
+            self._vocabulary = sorted(self.index.vocab)
+        return self._vocabulary
+
+    def learn_names(self) -> None:
+        """Learn (or load) the corpus's names now, not at the first question."""
+        self.entities  # noqa: B018
 
     @property
     def entities(self) -> EntityTable:
@@ -112,6 +131,9 @@ class Retriever:
                            [d.id for d in corpus.documents])
                 built.cache_path, built._cache_key = path, key
                 store.supersede(corpus.origin, path, say)
+                if rebuild:  # the sentence vectors kept beside the index go with it
+                    with contextlib.suppress(OSError):
+                        store.vectors_path(path).unlink(missing_ok=True)
             except OSError as exc:
                 say(f"cannot write the index cache in {path.parent} "
                     f"({exc.strerror or exc}); going on without it")

@@ -368,21 +368,17 @@ def cmd_index(args: argparse.Namespace) -> int:
     with _Progress("indexing") as progress:
         retriever = Retriever.from_corpus(loaded, cache=True, notice=_notice,
                                           progress=progress, rebuild=args.rebuild)
-    if args.rebuild and retriever.cache_path is not None:
-        from qabot.retrieval.store import vectors_path
-
-        vectors_path(retriever.cache_path).unlink(missing_ok=True)
     vectors = sentence_vectors(retriever, args.semantic)
     # What the first question over this corpus would otherwise build: the learned names.
     # (The word-frequency table is built once per machine, by the first question ever.)
-    retriever.entities  # noqa: B018
+    retriever.learn_names()
     seconds = time.perf_counter() - start
     path = retriever.cache_path
     size = path.stat().st_size if path is not None and path.exists() else 0
     semantic_line = _semantic_line(vectors, args.semantic, getattr(args, "semantic_from", ""))
     _out(f"documents: {len(loaded.documents):,}\n"
          f"passages:  {len(retriever.passages):,}\n"
-         f"terms:     {len(retriever.index.vocab):,}\n"
+         f"terms:     {len(retriever.vocabulary()):,}\n"
          f"cache:     {path if size else '(not written)'} ({size / 1e6:.2f} MB)\n"
          f"semantic:  {semantic_line}\n"
          f"time:      {seconds:.2f} s")
