@@ -38,11 +38,11 @@ def main(argv: list[str]) -> int:
         for name, (script, what) in SUITE.items():
             print(f"  {name:<{width}}  {what} (eval/{script})")
         return 0 if not argv or argv[0] in ("-h", "--help") else 2
-    script = HERE / SUITE[argv[0]][0]
-    sys.argv = [str(script), *argv[1:]]
+    path = HERE / SUITE[argv[0]][0]
+    sys.argv = [str(path), *argv[1:]]
     sys.path.insert(0, str(HERE))
     try:
-        runpy.run_path(str(script), run_name="__main__")
+        runpy.run_path(str(path), run_name="__main__")
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)

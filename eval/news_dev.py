@@ -101,6 +101,33 @@ def answers(news: NewsDev, bot_for: Callable[[int], Bot]) -> dict[str, dict[str,
     return {it["id"]: answer(bot_for(news.fold[it["id"]]), it) for it in news.items}
 
 
+def evidence_hits(news: NewsDev, bot_for: Callable[[int], Bot]) -> dict[str, float]:
+    """Hit@1 and hit@3 of the evidence: the share of answerable questions (follow-ups
+    aside: they need their context) whose ranker's 1 or 3 best candidates overlap an
+    evidence quote, as ranked before any abstention (for a question of two parts, both
+    passes' candidates ranked together)."""
+    docs = news.docs()
+    ranks: list[int | None] = []
+    for it in news.items:
+        if it["type"] in news.scorer.NO_ANSWER or it["type"] == "follow-up":
+            continue
+        spans = news.scorer.evidence_spans(docs, it)
+        _, found = bot_for(news.fold[it["id"]]).respond(it["question"])
+        rank = None
+        if found is not None:
+            order = sorted(range(len(found.candidates)), key=lambda i: -found.probs[i])
+            for r, i in enumerate(order, start=1):
+                c = found.candidates[i]
+                if any(d == c.doc.id and c.start < e and s < c.end for d, s, e in spans):
+                    rank = r
+                    break
+        ranks.append(rank)
+    n = len(ranks) or 1
+    return {"hit1": sum(r == 1 for r in ranks) / n,
+            "hit3": sum(r is not None and r <= 3 for r in ranks) / n,
+            "in_pool": sum(r is not None for r in ranks) / n}
+
+
 def figures(news: NewsDev, got: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The scorer's figures: the last line's five, and per type (correct, evidence)."""
     per, tot, fails = news.scorer.score(news.items, got, news.docs())
@@ -139,7 +166,9 @@ def table(rows: dict[str, dict[str, Any]], order: list[str]) -> str:
         r = rows[n]
         out.append(f"{n}: answer_acc={r['answer_acc']:.3f} evidence={r['evidence']:.3f} "
                    f"abstain={r['abstain']:.3f} false_abstain={r['false_abstain']:.3f} "
-                   f"followup={r['followup']:.3f}")
+                   f"followup={r['followup']:.3f}"
+                   + (f" hit@1={r['hit1']:.3f} hit@3={r['hit3']:.3f} in_pool={r['in_pool']:.3f}"
+                      if "hit1" in r else ""))
     return "\n".join(out)
 
 
@@ -173,13 +202,15 @@ def main() -> int:
             suffix = "-semantic" if semantic else ""
             bots = {f: make_bot(news.corpus, semantic, AnswerModel.load(
                 args.oof / f"fold-{f}{suffix}.json")) for f in range(FOLDS)}
-            got = answers(news, bots.__getitem__)
+            bot_for: Callable[[int], Bot] = bots.__getitem__
         else:
             model = AnswerModel.load(args.model, semantic=semantic) if args.model else None
             one = make_bot(news.corpus, semantic, model)
-            got = answers(news, lambda _, bot=one: bot)  # type: ignore[misc]
+            bot_for = lambda _, bot=one: bot  # type: ignore[misc]  # noqa: E731
+        got = answers(news, bot_for)
         name = "semantic" if semantic else "lexical"
         rows[name] = figures(news, got)
+        rows[name].update(evidence_hits(news, bot_for))
         rows[name]["seconds"] = time.perf_counter() - start
     if args.json:
         print(json.dumps({k: {x: y for x, y in v.items() if x != "fails"}
