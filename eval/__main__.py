@@ -45,7 +45,10 @@ def main(argv: list[str]) -> int:
         runpy.run_path(str(path), run_name="__main__")
     except SystemExit as exc:
         code = exc.code
-        return code if isinstance(code, int) else (0 if code is None else 1)
+        if isinstance(code, int) or code is None:
+            return code or 0
+        sys.stderr.write(f"{code}\n")  # SystemExit("message"): what the script meant to say
+        return 1
     return 0
 
 

@@ -33,3 +33,14 @@ def test_a_script_runs_through_it_with_its_own_options() -> None:
     done = subprocess.run([sys.executable, "-m", "eval", "news-dev", "--help"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "--oof" in done.stdout, done.stderr
+
+
+def test_a_scripts_exit_message_is_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    runner = _runner()
+    (tmp_path / "x.py").write_text('raise SystemExit("news-dev not found: set QABOT_BENCH")\n')
+    monkeypatch.setattr(runner, "HERE", tmp_path)
+    monkeypatch.setattr(runner, "SUITE", {"x": ("x.py", "a script")})
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    assert runner.main(["x"]) == 1
+    assert "news-dev not found" in capsys.readouterr().err

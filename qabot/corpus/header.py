@@ -160,7 +160,7 @@ def _date_field(value: object, where: str, warnings: list[str]) -> dt.date | Non
 
 
 def parse_header(text: str, name: str, warnings: list[str]) -> Header:
-    """Read what comes before a file's text (README, "Corpus formats"): YAML front matter
+    """Read what comes before a file's text (docs/corpus-formats.md): YAML front matter
     (``title:``, ``date:``); a date line (the bundled ``MM/DD YYYY``, optionally followed
     by an integer kept as ``ref``, or any form ``timeref.parse_date`` reads); ``Date:``,
     ``Title:``, ``Author:`` ... lines; and a headline standing alone before such a date

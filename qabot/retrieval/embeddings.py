@@ -7,7 +7,8 @@ mismatch or missing package semantics is off, with one line that says why (``sta
 
 Questions and sentences are embedded with E5's "query: " and "passage: " prefixes (the
 engine adds them), mean-pooled and scaled to unit length, so a dot product is a cosine.
-Chosen over all-MiniLM-L6-v2 (int8 ONNX) by measuring both (README, "Semantic matching").
+Chosen over all-MiniLM-L6-v2 (int8 ONNX) by measuring both (docs/benchmarks.md, "Semantic
+matching").
 """
 
 from __future__ import annotations
@@ -176,7 +177,7 @@ PRECOMPUTE_MAX_SENTENCES = 2_000
 SECONDS_PER_SENTENCE = 0.026
 # Whether the CLI and the chat turn semantics on by themselves (for corpora up to
 # PRECOMPUTE_MAX_SENTENCES, when installed): only where it wins on the public validation
-# data (README, "Semantic matching").
+# data (docs/benchmarks.md, "Semantic matching").
 DEFAULT_ON = True
 _FORMAT = "qabot-vectors-1"
 # Sentences kept in memory for a large corpus (1.5 kB each as float32: 75 MB at most).

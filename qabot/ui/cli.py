@@ -270,7 +270,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     # the first one over a folder must not wait for its sentences to be embedded.
     bot = make_bot(args.corpus, bool(args.semantic), args.follow)
     query = " ".join(args.query)
-    hits = bot.retriever.search(query, k=args.k or SEARCH_HITS, dense=bot.dense_scores(query))
+    dense = bot.dense_scores(query)
+    if bot.semantic is not None and dense is None:
+        _notice("the fused ranking needs every sentence embedded, and this corpus is over "
+                "the size where that is done; ranking by BM25 alone")
+    hits = bot.retriever.search(query, k=args.k or SEARCH_HITS, dense=dense)
     if args.json:
         _out(to_json({"query": query, "hits": [h.model_dump(mode="json") for h in hits]}))
     else:

@@ -10,7 +10,7 @@ from qabot import __version__
 from qabot.errors import QabotError
 
 MAX_K = 1000
-# The passages an answer reads by default (answer.AnswerConfig.passages, written out so
+# The passages an answer reads by default (answering.bot.AnswerConfig.passages, written out so
 # that parsing imports nothing; a test keeps the two equal) and that `search` shows.
 ANSWER_PASSAGES = 10
 SEARCH_HITS = 5
