@@ -41,13 +41,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import paraphrase
 import squad_data
 
-from qabot.answer import Bot
+from qabot.answering.bot import Bot
 from qabot.answering.model import AnswerModel
 from qabot.answering.query import classify
-from qabot.evaluate import normalize_answer
+from qabot.evaluation.metrics import normalize_answer
 from qabot.models import Corpus
-from qabot.retriever import Retriever
-from qabot.semantic import SentenceVectors
+from qabot.retrieval.embeddings import SentenceVectors
+from qabot.retrieval.retriever import Retriever
 
 MAX_CHARS = 800  # the reference scorer's limit on an answer's length
 PARAPHRASER: paraphrase.Paraphraser | None = None  # --paraphrase
@@ -104,7 +104,7 @@ def ece(confidence: np.ndarray, right: np.ndarray, bins: int = 10
 
 
 # --embed-all: every sentence of the benchmark corpus embedded (hybrid retrieval on, as for
-# a user's corpus under qabot.semantic.PRECOMPUTE_MAX_SENTENCES); else SQuAD's 6,263
+# a user's corpus under qabot.retrieval.embeddings.PRECOMPUTE_MAX_SENTENCES); else SQuAD's 6,263
 # sentences are over that line and embedded as questions read them (no hybrid retrieval).
 EMBED_ALL = False
 
@@ -113,8 +113,7 @@ def semantic_vectors(retriever: Retriever, semantic: bool) -> SentenceVectors | 
     """The corpus's sentence vectors for a semantic run (qabot[semantic]), else None."""
     if not semantic:
         return None
-    from qabot import semantic as sem
-
+    from qabot.retrieval import embeddings as sem
     encoder = sem.encoder()
     if encoder is None:
         raise SystemExit(sem.status().reason)
@@ -240,8 +239,8 @@ def latency_bundled(repeats: int = 3, semantic: bool = False) -> dict[str, float
     """Answer latency after start-up on the bundled articles: the gold and holdout
     questions (their wording only; nothing is scored), each asked ``repeats`` times, each
     time of a new bot."""
-    from qabot.corpus import load_corpus
-    from qabot.evaluate import load_gold
+    from qabot.corpus.load import load_corpus
+    from qabot.evaluation.gold import load_gold
 
     here = Path(__file__).resolve().parent
     questions = [g.question for name in ("gold.jsonl", "holdout.jsonl")
@@ -299,18 +298,18 @@ def report(figures: dict[str, object]) -> str:
                          f"{naive['overall']:.3f} |")
         lines.append(f"| always abstain | 0.000 | 1.000 | {s2['always_abstain']:.3f} |")
         lines += ["", f"Answerable questions refused: {s2['answerable_refused']:.3f}. "
-                  f"Latency after start-up: p50 {s2['latency_ms']['p50']:.1f} ms, "  # type: ignore[index]
-                  f"p95 {s2['latency_ms']['p95']:.1f} ms.", "",  # type: ignore[index]
+                  f"Latency after start-up: p50 {s2['latency_ms']['p50']:.1f} ms, "
+                  f"p95 {s2['latency_ms']['p95']:.1f} ms.", "",
                   "| type | answerable | right | naive right | unanswerable | abstained |",
                   "|---|---:|---:|---:|---:|---:|"]
-        for kind, k in s2["by_kind"].items():  # type: ignore[union-attr]
+        for kind, k in s2["by_kind"].items():
             lines.append(f"| {kind} | {k['answerable']} | {k['has_acc']:.3f} | "
                          f"{k['naive_has_acc']:.3f} | {k['unanswerable']} | "
                          f"{k['noans_abst']:.3f} |")
         lines += ["", f"Calibration: expected calibration error {s2['ece']:.3f}.", "",
                   "| confidence | questions | mean confidence | best candidate right |",
                   "|---|---:|---:|---:|"]
-        for b, n, c, a in s2["reliability"]:  # type: ignore[union-attr]
+        for b, n, c, a in s2["reliability"]:
             lines.append(f"| {b} | {n} | {c:.3f} | {a:.3f} |")
     bundled = figures.get("bundled")
     if isinstance(bundled, dict):

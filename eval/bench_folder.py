@@ -25,9 +25,9 @@ def main() -> int:
     parser.add_argument("--questions", default=str(ROOT / "eval" / "folder_questions.jsonl"))
     args = parser.parse_args()
 
-    from qabot.answer import Bot
-    from qabot.corpus import load_corpus
-    from qabot.retriever import Retriever
+    from qabot.answering.bot import Bot
+    from qabot.corpus.load import load_corpus
+    from qabot.retrieval.retriever import Retriever
 
     corpus = load_corpus(args.corpus)
     for warning in corpus.warnings:

@@ -26,9 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import squad_data
 from bench_answers import _fold
 
-from qabot import semantic
-from qabot.answer import Bot
-from qabot.retriever import Retriever
+from qabot.answering.bot import Bot
+from qabot.retrieval import embeddings
+from qabot.retrieval.fusion import Fusion, fuse
+from qabot.retrieval.retriever import Retriever
 
 
 def ranks_of(order: list[int], gold: set[int]) -> int:
@@ -52,12 +53,12 @@ def main() -> int:
           if not q.impossible]
     retriever = Retriever.from_corpus(corpus)
     bot = Bot(retriever)
-    encoder = semantic.encoder()
+    encoder = embeddings.encoder()
     if encoder is None:
-        print(semantic.status().reason)
+        print(embeddings.status().reason)
         return 1
     t0 = time.perf_counter()
-    vectors = semantic.vectors_for(retriever, encoder, limit=100_000)
+    vectors = embeddings.vectors_for(retriever, encoder, limit=100_000)
     print(f"{len(vectors):,} sentences embedded in {time.perf_counter() - t0:.0f} s; "
           f"{len(qs):,} answerable questions", flush=True)
     table = retriever.passages
@@ -82,18 +83,14 @@ def main() -> int:
         add("dense", ranks_of(dense, gold))
         for c in (10, 60):
             for w in (1.0, 0.5, 2.0):
-                fused: dict[int, float] = {}
-                for r, p in enumerate(lexical, start=1):
-                    fused[p] = fused.get(p, 0.0) + 1.0 / (c + r)
-                for r, p in enumerate(dense, start=1):
-                    fused[p] = fused.get(p, 0.0) + w / (c + r)
-                order = sorted(fused, key=lambda p: (-fused[p], p))
+                order = fuse(lexical, dense, len(lexical) + len(dense),
+                             Fusion(rrf_c=c, dense_weight=w, pool=args.pool))
                 add(f"rrf c={c} dense weight {w}", ranks_of(order, gold))
     print("\n| ranking | hit@1 | hit@5 | hit@20 | MRR@20 |\n|---|---:|---:|---:|---:|")
     for name, ranks in systems.items():
-        r = np.array(ranks)
-        hits = [float(((r > 0) & (r <= k)).mean()) for k in (1, 5, 20)]
-        mrr = float(np.where((r > 0) & (r <= 20), 1.0 / np.maximum(r, 1), 0.0).mean())
+        at = np.array(ranks)
+        hits = [float(((at > 0) & (at <= k)).mean()) for k in (1, 5, 20)]
+        mrr = float(np.where((at > 0) & (at <= 20), 1.0 / np.maximum(at, 1), 0.0).mean())
         print(f"| {name} | {hits[0]:.3f} | {hits[1]:.3f} | {hits[2]:.3f} | {mrr:.3f} |")
     return 0
 

@@ -27,8 +27,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SCIFACT = Path(__file__).resolve().parents[2] / "shared" / "bench" / "scifact" / "corpus.jsonl"
 VOCAB = 200_000
+
+
+def _scifact() -> Path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import squad_data
+
+    return squad_data.bench_dir("scifact") / "scifact" / "corpus.jsonl"
 
 
 def synthetic(n: int, seed: int = 7) -> list[str]:
@@ -52,7 +58,7 @@ def queries(n: int, seed: int = 11) -> list[str]:
 
 def texts_for(corpus: str) -> list[str]:
     if corpus == "scifact":
-        rows = [json.loads(line) for line in SCIFACT.read_text(encoding="utf-8").splitlines()]
+        rows = [json.loads(line) for line in _scifact().read_text(encoding="utf-8").splitlines()]
         return [f"{r['title']}. {r['text']}" for r in rows]
     return synthetic(int(corpus))
 
@@ -61,14 +67,14 @@ def run_one(system: str, corpus: str, n_queries: int) -> dict[str, float]:
     texts = texts_for(corpus)
     qs = queries(n_queries) if corpus != "scifact" else [
         json.loads(line)["text"] for line in
-        (SCIFACT.parent / "queries.jsonl").read_text(encoding="utf-8").splitlines()[:n_queries]]
+        (_scifact().parent / "queries.jsonl").read_text(encoding="utf-8").splitlines()[:n_queries]]
     latencies: list[float] = []
     size = 0
     t0 = time.perf_counter()
     if system == "qabot":
+        from qabot.corpus.passages import PassageConfig
         from qabot.models import Corpus, Document
-        from qabot.passages import PassageConfig
-        from qabot.retriever import Retriever
+        from qabot.retrieval.retriever import Retriever
 
         docs = tuple(Document(id=f"d{i}", title="", source=f"d{i}", body_start=0,
                               body_end=len(t), text=t) for i, t in enumerate(texts))
@@ -86,7 +92,7 @@ def run_one(system: str, corpus: str, n_queries: int) -> dict[str, float]:
     elif system == "rank-bm25":
         import rank_bm25
 
-        from qabot.analysis import Analyzer
+        from qabot.text.analysis import Analyzer
 
         a = Analyzer()
         model = rank_bm25.BM25Plus([a.tokenize(t) for t in texts])

@@ -20,12 +20,11 @@ import ir_measures
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qabot.corpus import load_corpus
-from qabot.index import BM25Params
-from qabot.passages import PassageConfig
-from qabot.retriever import Retriever
+from qabot.corpus.load import load_corpus
+from qabot.corpus.passages import PassageConfig
+from qabot.retrieval.index import BM25Params
+from qabot.retrieval.retriever import Retriever
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "bench" / "scifact"
 PUBLISHED = [
     ("Pyserini BM25 flat (Lucene k1=0.9 b=0.4)", 0.6789, 0.9253),
     ("Pyserini BM25 multifield", 0.6647, 0.9076),
@@ -64,9 +63,15 @@ def run(retriever: Retriever, queries: dict[str, str], depth: int = 100
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=None,
+                        help="default: scifact/ in $QABOT_BENCH or ../shared/bench")
     parser.add_argument("--sweep", action="store_true", help="also try other BM25 settings")
     args = parser.parse_args()
+    if args.data is None:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import squad_data
+
+        args.data = squad_data.bench_dir("scifact") / "scifact"
     qrels = [
         ir_measures.Qrel(q, d, int(r))
         for q, d, r in (line.split("\t") for line in
@@ -85,7 +90,7 @@ def main() -> None:
         for variant in ("plus", "okapi", "l"):
             for k1, b in ((0.9, 0.4), (1.2, 0.75), (1.5, 0.75), (1.2, 0.5)):
                 settings.append((f"{variant} k1={k1} b={b}", whole,
-                                 BM25Params(variant=variant, k1=k1, b=b)))  # type: ignore[arg-type]
+                                 BM25Params(variant=variant, k1=k1, b=b)))
         settings.append(("qabot default, 80-word passages, max per doc", PassageConfig(),
                          BM25Params()))
     measures = [ir_measures.nDCG @ 10, ir_measures.R @ 100]

@@ -20,14 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qabot.answer import Bot
+from qabot.answering.bot import Bot
 from qabot.answering.query import classify
-from qabot.evaluate import exact_match, f1_score, normalize_answer
+from qabot.evaluation.metrics import exact_match, f1_score, normalize_answer
 from qabot.models import Answer, Corpus, Document
-from qabot.retriever import Retriever
-
-DEFAULT_DATA = (Path(__file__).resolve().parents[2] / "shared" / "bench" / "squad-v1.1"
-                / "dev-v1.1.json")
+from qabot.retrieval.retriever import Retriever
 
 
 def load(path: Path) -> tuple[Corpus, list[tuple[str, list[str], str]]]:
@@ -80,9 +77,15 @@ def bm25s_recall(corpus: Corpus, questions: list[tuple[str, list[str], str]]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=None,
+                        help="default: squad-v1.1/dev-v1.1.json in $QABOT_BENCH or ../shared/bench")
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
     args = parser.parse_args()
+    if args.data is None:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import squad_data
+
+        args.data = squad_data.bench_dir("squad-v1.1") / "squad-v1.1" / "dev-v1.1.json"
     corpus, questions = load(args.data)
     if args.limit:
         questions = questions[: args.limit]

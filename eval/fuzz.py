@@ -31,16 +31,17 @@ import textwrap
 import time
 import traceback
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qabot.answer import Bot
-from qabot.corpus import load_corpus
+from qabot.answering.bot import Bot
+from qabot.corpus.load import load_corpus
 from qabot.errors import QabotError
-from qabot.render import to_json
-from qabot.retriever import Retriever
+from qabot.retrieval.retriever import Retriever
+from qabot.ui.render import to_json
 
 WORDS = ("Lin Junyang resign why when who Alibaba Qwen memo Wu Ma Yongming 0.8B Qwen3.5 P10 "
          "March he his it and the open-source “quoted” 'single' R&D ¥3 552.83% — …").split()
@@ -189,7 +190,7 @@ OUTSIDE = Path(tempfile.mkdtemp(prefix="qabot-fuzz-outside-"))
 def hostile_entries(rng: random.Random, folder: Path) -> None:
     """Links and special files in the corpus: out of the folder (to a file, a folder, /proc),
     dangling, a loop, and a FIFO named like an article."""
-    choices = [
+    choices: list[Callable[[], object]] = [
         lambda: (folder / "passwd.txt").symlink_to(OUTSIDE / "secret.txt"),
         lambda: (folder / "notes").symlink_to(OUTSIDE / "private", target_is_directory=True),
         lambda: (folder / "proc").symlink_to("/proc/self", target_is_directory=True),
@@ -278,7 +279,7 @@ def check_chat(bot: Bot, rng: random.Random) -> None:
     import contextlib
     import io
 
-    from qabot.repl import Repl
+    from qabot.ui.repl import Repl
 
     lines = [f"{rng.choice(COMMANDS)} {rng.choice(ODD + WORDS)}" for _ in range(4)]
     lines.append(random_text(rng, 4))

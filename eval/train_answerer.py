@@ -50,14 +50,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import paraphrase
 import squad_data
 
-from qabot.answer import Bot
+from qabot import paths
+from qabot.answering.bot import Bot
 from qabot.answering.decide import QUESTION_NAMES, best, question_row, spans
 from qabot.answering.features import LEXICAL_NAMES, NAMES, sizes
 from qabot.answering.model import MODEL_FORMAT, AnswerModel, Part, default_model_path
-from qabot.evaluate import normalize_answer
+from qabot.evaluation.metrics import normalize_answer
 from qabot.models import Corpus
-from qabot.retriever import Retriever
-from qabot.semantic import MODEL_PACKAGE, MODEL_SHA256, MODEL_VERSION
+from qabot.retrieval.embeddings import MODEL_PACKAGE, MODEL_SHA256, MODEL_VERSION
+from qabot.retrieval.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
 # Passages whose sentences compete (AnswerConfig.passages): the bigger pool holds the right
@@ -104,22 +105,17 @@ def contains_answer(text: str, answers: list[str]) -> bool:
     return any(a and a in t for a in (normalize_answer(x) for x in answers))
 
 
-# The modules whose code shapes the collected features (everything from a file to a
-# feature row); a change elsewhere (the model, the decision, the front ends) reuses them.
-FEATURE_CODE = ("analysis", "corpus", "entities", "index", "lexicon", "models", "passages",
-                "retriever", "segment", "semantic", "timeref", "answering/candidates",
-                "answering/cues", "answering/features", "answering/followup",
-                "answering/query", "answering/similarity")
+# The code that shapes the collected features: every layer up to answering, and answering
+# but for the steps that only read the features once made (the model, the decision, the
+# composed answer), so that a change there reuses a collection.
+FEATURE_CODE = ("models.py", "text", "corpus", "retrieval", *(
+    f"answering/{p.name}" for p in sorted((ROOT / "qabot" / "answering").glob("*.py"))
+    if p.stem not in {"model", "decide", "compose", "parts"}))
 
 
 def _code_key(*extra: object) -> str:
     code = hashlib.sha256()
-    for name in FEATURE_CODE:
-        path = next((p for p in (ROOT / "qabot").rglob(f"{Path(name).name}.py")
-                     if p.as_posix().endswith(f"{name}.py")), None)
-        if path is None:
-            raise SystemExit(f"train_answerer.FEATURE_CODE: no module {name}")
-        code.update(path.read_bytes())
+    code.update(paths.source_digest(*FEATURE_CODE))
     code.update(squad_data.SPLIT_FILE.read_bytes())
     code.update(repr(extra).encode())
     return code.hexdigest()[:16]
@@ -180,8 +176,7 @@ def collect(bench: Path, work: Path, semantic: bool = False,
     vectors = None
     big_retriever = Retriever.from_corpus(corpus)
     if semantic:
-        from qabot import semantic as sem
-
+        from qabot.retrieval import embeddings as sem
         encoder = sem.encoder()
         if encoder is None:
             raise SystemExit(sem.status().reason)
@@ -200,7 +195,8 @@ def collect(bench: Path, work: Path, semantic: bool = False,
     rows = Rows()
     for i, q in enumerate(qs):
         other = titles[(title_pos[q.article] + 1) % len(titles)]
-        settings = [(FULL, big, None), (OWN, small[q.article], None)]
+        settings: list[tuple[int, Bot, list[str] | None]] = [
+            (FULL, big, None), (OWN, small[q.article], None)]
         if not q.impossible and i % CORPUS_NEGATIVE_EVERY == 0:
             settings.append((WITHOUT, big, [d for d in all_ids if d not in docs_of[q.article]]))
             settings.append((OTHER, small[other], None))
@@ -227,7 +223,7 @@ def collect(bench: Path, work: Path, semantic: bool = False,
         if (i + 1) % 2000 == 0:
             log(f"{i + 1} questions")
     data = rows.arrays()
-    np.savez_compressed(cached, **data)
+    np.savez_compressed(cached, **data)  # type: ignore[arg-type]
     log(f"{len(data['info'])} askings, {len(data['y'])} candidates -> {cached}")
     return data
 
@@ -301,7 +297,7 @@ def collect_news(semantic: bool, k: int = K) -> NewsData:
         evidence = news.scorer.evidence_spans(docs, it)
         keys = [norm(t) for t in it.get("key_terms") or []]
         answerable = it["type"] not in news.scorer.NO_ANSWER
-        settings = [(NEWS_FULL, None)]
+        settings: list[tuple[int, list[str] | None]] = [(NEWS_FULL, None)]
         if answerable:
             gone = {d for d, _, _ in evidence}
             settings.append((NEWS_WITHOUT, [d for d in all_ids if d not in gone]))

@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_corpus": "qabot.corpus",
-    "Retriever": "qabot.retriever",
-    "Bot": "qabot.answer",
-    "AnswerConfig": "qabot.answer",
+    "load_corpus": "qabot.corpus.load",
+    "Retriever": "qabot.retrieval.retriever",
+    "Bot": "qabot.answering.bot",
+    "AnswerConfig": "qabot.answering.bot",
     "Conversation": "qabot.conversation",
     "AnswerModel": "qabot.answering.model",
-    "PassageConfig": "qabot.passages",
-    "BM25Params": "qabot.index",
-    "AnalyzerConfig": "qabot.analysis",
-    "Analyzer": "qabot.analysis",
+    "PassageConfig": "qabot.corpus.passages",
+    "BM25Params": "qabot.retrieval.index",
+    "AnalyzerConfig": "qabot.text.analysis",
+    "Analyzer": "qabot.text.analysis",
     "Answer": "qabot.models",
     "Citation": "qabot.models",
     "Corpus": "qabot.models",
@@ -61,16 +61,16 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from qabot.analysis import Analyzer, AnalyzerConfig
-    from qabot.answer import AnswerConfig, Bot
+    from qabot.answering.bot import AnswerConfig, Bot
     from qabot.answering.model import AnswerModel
     from qabot.conversation import Conversation
-    from qabot.corpus import load_corpus
+    from qabot.corpus.load import load_corpus
+    from qabot.corpus.passages import PassageConfig
     from qabot.errors import CorpusError, QabotError
-    from qabot.index import BM25Params
     from qabot.models import Answer, Citation, Corpus, Document, Hit, Passage, Turn
-    from qabot.passages import PassageConfig
-    from qabot.retriever import Retriever
+    from qabot.retrieval.index import BM25Params
+    from qabot.retrieval.retriever import Retriever
+    from qabot.text.analysis import Analyzer, AnalyzerConfig
 
 
 def __getattr__(name: str) -> Any:

@@ -12,7 +12,7 @@ def _quiet_exit(signum: int, frame: object) -> None:
 
 def main() -> int:
     signal.signal(signal.SIGINT, _quiet_exit)
-    from qabot.cli import main as cli_main
+    from qabot.ui.cli import main as cli_main
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C as KeyboardInterrupt
     return cli_main()

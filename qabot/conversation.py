@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from qabot.models import Answer, Turn
 
 if TYPE_CHECKING:
-    from qabot.answer import Bot
+    from qabot.answering.bot import Bot
 
 
 class Conversation:
@@ -49,7 +49,7 @@ class Conversation:
 def checked(bot: Bot, answer: Answer) -> Answer:
     """``answer`` with a note when a cited file changed on disk since it was loaded (its
     quote may no longer be in it): a long session can outlive an edit."""
-    from qabot.corpus import changed_on_disk
+    from qabot.corpus.load import changed_on_disk
 
     changed = changed_on_disk(bot.retriever.corpus, answer.citations)
     if not changed:

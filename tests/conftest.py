@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from qabot.answer import Bot
-from qabot.corpus import load_corpus
+from qabot.answering.bot import Bot
+from qabot.corpus.load import load_corpus
 from qabot.models import Corpus
-from qabot.retriever import Retriever
+from qabot.retrieval.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "corpus"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qabot.analysis import Analyzer, AnalyzerConfig
+from qabot.text.analysis import Analyzer, AnalyzerConfig
 
 
 def test_apostrophes_possessives_and_casefolding() -> None:
@@ -46,7 +46,7 @@ def test_tokens_are_nonempty_normalised_and_not_stopwords(text: str) -> None:
 
 
 def test_spelling_variants_only_fill_in_for_unknown_terms(retriever) -> None:  # type: ignore[no-untyped-def]
-    from qabot.analysis import spelling_variants
+    from qabot.text.analysis import spelling_variants
 
     assert spelling_variants("colour") == ["color"]
     assert "organiz" in spelling_variants("organis")

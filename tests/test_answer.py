@@ -8,9 +8,9 @@ from conftest import ARTICLE_B, small_bot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qabot.answer import AnswerConfig, Bot
+from qabot.answering.bot import AnswerConfig, Bot
 from qabot.models import Answer
-from qabot.render import LOW_CONFIDENCE
+from qabot.ui.render import LOW_CONFIDENCE
 
 
 def _exact(bot: Bot, answer: Answer) -> None:

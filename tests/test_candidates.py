@@ -6,9 +6,9 @@ from pathlib import Path
 
 from conftest import file_text
 
-from qabot.answer import Bot
+from qabot.answering.bot import Bot
 from qabot.answering.candidates import MAX_RUN, MAX_RUN_CHARS, SentenceCache, gather
-from qabot.segment import segment
+from qabot.text.segment import segment
 
 
 def _sentences(bot: Bot, doc_id: str) -> list[tuple[int, int]]:

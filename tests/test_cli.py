@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE_B, CORPUS_DIR, file_text
 
-from qabot.cli import main
+from qabot.ui.cli import main
 
 CONTRACT = {"question", "interpreted_as", "answer", "abstained", "confidence", "citations"}
 CITATION = {"n", "doc_id", "title", "date", "source", "quote", "start", "end", "score", "line"}
@@ -218,16 +218,28 @@ def test_search_exits_1_when_nothing_matches(capsys) -> None:
 
 
 def test_the_parser_states_the_answerers_own_default_k() -> None:
-    from qabot.answer import AnswerConfig
-    from qabot.cli import ANSWER_PASSAGES
+    from qabot.answering.bot import AnswerConfig
+    from qabot.ui.parser import ANSWER_PASSAGES
 
     assert ANSWER_PASSAGES == AnswerConfig().passages
 
 
 def test_the_cli_reference_is_generated_from_the_parser() -> None:
-    """docs/cli.md can't drift: it is the parser's own help (python -m qabot.clidoc)."""
+    """docs/cli.md can't drift: it is the parser's own help (python -m qabot.ui.clidoc)."""
     from conftest import ROOT
 
-    from qabot.clidoc import reference
+    from qabot.ui.clidoc import reference
 
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == reference()
+
+
+def test_the_chat_hint_does_not_leak_into_the_next_call(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # The hint was a class attribute: set by "qabot --json --bogus", it stayed set, and
+    # the next main() in the same process (a library user, a test) got the wrong hint.
+    for argv, hinted in ((["--json", "--bogus"], True), (["search", "x", "--bogus"], False)):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        err = capsys.readouterr().err
+        assert exc.value.code == 2 and "--bogus" in err
+        assert ("qabot ask QUESTION" in err) == hinted

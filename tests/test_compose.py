@@ -6,12 +6,12 @@ from pathlib import Path
 
 import numpy as np
 
-from qabot.answer import Bot
 from qabot.answering import compose
+from qabot.answering.bot import Bot
 from qabot.answering.candidates import SentenceCache, gather
 from qabot.answering.decide import Decision
-from qabot.corpus import load_corpus
-from qabot.retriever import Retriever
+from qabot.corpus.load import load_corpus
+from qabot.retrieval.retriever import Retriever
 
 
 def _bot(tmp_path: Path) -> Bot:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qabot.answer import Bot
+from qabot.answering.bot import Bot
 from qabot.conversation import Conversation
 
 

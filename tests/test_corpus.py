@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE_A, ARTICLE_B, CORPUS_DIR, file_text
 
-from qabot.corpus import default_corpus_path, document_from_text, load_corpus
+from qabot.corpus.load import default_corpus_path, document_from_text, load_corpus
 from qabot.errors import CorpusError
 from qabot.models import Corpus
 

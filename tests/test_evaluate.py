@@ -9,20 +9,17 @@ import ir_measures
 import pytest
 from conftest import ROOT
 
-from qabot.answer import Bot
+from qabot.answering.bot import Bot
 from qabot.errors import GoldSetError
-from qabot.evaluate import (
+from qabot.evaluation.gold import (
     ABSTAIN_TYPES,
     check_thresholds,
     evaluate,
-    exact_match,
-    f1_score,
-    format_report,
     load_gold,
-    normalize_answer,
-    retrieval_scores,
 )
+from qabot.evaluation.metrics import exact_match, f1_score, normalize_answer, retrieval_scores
 from qabot.models import Corpus
+from qabot.ui.report import format_report
 
 GOLD = ROOT / "eval" / "gold.jsonl"
 HOLDOUT = ROOT / "eval" / "holdout.jsonl"

@@ -9,7 +9,7 @@ from conftest import small_bot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qabot.answer import Bot
+from qabot.answering.bot import Bot
 from qabot.answering.features import FEATURES, NAMES, longest_run, swaps
 
 

@@ -19,13 +19,13 @@ from conftest import ROOT, file_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qabot.answer import Bot
-from qabot.cache import cache_dir
-from qabot.corpus import load_corpus
-from qabot.lexicon import ABBREVIATIONS
-from qabot.retriever import Retriever
-from qabot.segment import blocks, is_wrapped, segment_bounds
-from qabot.timeref import DateError, parse_date
+from qabot.answering.bot import Bot
+from qabot.corpus.load import load_corpus
+from qabot.paths import cache_dir
+from qabot.retrieval.retriever import Retriever
+from qabot.text.lexicon import ABBREVIATIONS
+from qabot.text.segment import blocks, is_wrapped, segment_bounds
+from qabot.text.timeref import DateError, parse_date
 
 FOLDER = ROOT / "tests" / "data" / "userfolder"
 
@@ -290,8 +290,7 @@ def test_an_edited_file_is_parsed_again_and_a_damaged_parse_cache_ignored(
 
 def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record which files the loader opens."""
-    from qabot import corpus
-
+    from qabot.corpus import load as corpus
     opened: list[str] = []
     real = corpus.read_bytes
 
@@ -305,8 +304,7 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_warm_start_opens_only_files_whose_stat_changed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qabot import corpus
-
+    from qabot.corpus import folder_cache
     folder = tmp_path / "f"
     folder.mkdir()
     for name in ("a", "b", "c"):
@@ -318,7 +316,7 @@ def test_warm_start_opens_only_files_whose_stat_changed(
     # Just written, so racily new: read again, and trusted by stat from then on.
     opened.clear()
     assert load_corpus(folder) == first and len(opened) == 3
-    monkeypatch.setattr(corpus, "_RACY_NS", 0)
+    monkeypatch.setattr(folder_cache, "_RACY_NS", 0)
     load_corpus(folder)
     opened.clear()
     assert load_corpus(folder) == first and opened == []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from qabot.answering.followup import event, resolve, salient_person
-from qabot.entities import EntityTable
 from qabot.models import Turn
+from qabot.text.entities import EntityTable
 
 
 def _table() -> EntityTable:

@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from conftest import CORPUS_DIR
 
-from qabot.corpus import load_corpus
-from qabot.render import to_json, valid_text
-from qabot.retriever import Retriever
+from qabot.corpus.load import load_corpus
+from qabot.retrieval.retriever import Retriever
+from qabot.ui.render import to_json, valid_text
 
 QUESTION = "How many monthly active users did the Qwen App secure?"
 
@@ -143,7 +143,7 @@ def test_a_wrong_but_well_formed_index_is_rebuilt_once(articles: Path, how: str)
 
 def test_an_article_edited_during_a_session_is_flagged_before_it_is_cited(
         tmp_path: Path) -> None:
-    from qabot.answer import Bot
+    from qabot.answering.bot import Bot
     from qabot.conversation import Conversation
 
     folder = tmp_path / "f"
@@ -179,8 +179,7 @@ def test_library_arguments_are_checked_at_the_boundary(bot) -> None:  # type: ig
 
 def test_special_files_and_big_files_are_skipped_with_a_word(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qabot import corpus as corpus_module
-
+    from qabot.corpus import load as corpus_module
     folder = tmp_path / "f"
     shutil.copytree(CORPUS_DIR, folder)
     os.mkfifo(folder / "pipe.txt")
@@ -197,10 +196,9 @@ def test_special_files_and_big_files_are_skipped_with_a_word(
 
 
 def test_the_word_frequency_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    from qabot import cache
-
-    monkeypatch.setattr(cache, "ZIPF_CACHE_WORDS", 5)
-    table = cache.ZipfTable()
+    from qabot.text import frequency
+    monkeypatch.setattr(frequency, "ZIPF_CACHE_WORDS", 5)
+    table = frequency.ZipfTable()
     assert table.zipf(["the", "of"])["the"] > 7
     for i in range(20):
         got = table.zipf(["the", f"word{i}", "of", f"other{i}"])
@@ -209,8 +207,7 @@ def test_the_word_frequency_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_deeply_nested_learned_names_are_relearned_not_a_crash(articles: Path) -> None:
-    from qabot import store
-
+    from qabot.retrieval import store
     first = Retriever.from_corpus(load_corpus(articles), cache=True)
     assert first.cache_path is not None
     groups = first.entities.groups
@@ -223,7 +220,7 @@ def test_deeply_nested_learned_names_are_relearned_not_a_crash(articles: Path) -
 def test_gold_files_with_unknown_documents_or_blank_answers_name_the_line(
         tmp_path: Path, bot) -> None:  # type: ignore[no-untyped-def]
     from qabot.errors import GoldSetError
-    from qabot.evaluate import evaluate, load_gold
+    from qabot.evaluation.gold import evaluate, load_gold
 
     row = {"id": "a", "question": "Who?", "type": "who", "answers": ["x"],
            "evidence": [{"doc_id": "nope", "quote": "x"}]}

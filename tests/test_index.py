@@ -6,8 +6,8 @@ import rank_bm25
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qabot.index import BM25Index, BM25Params, make_bm25
-from qabot.retriever import Retriever
+from qabot.retrieval.index import BM25Index, BM25Params, make_bm25
+from qabot.retrieval.retriever import Retriever
 
 
 def test_okapi_gives_common_terms_no_weight_on_tiny_corpora() -> None:
@@ -45,7 +45,7 @@ def test_common_article_terms_still_rank(retriever: Retriever) -> None:
 
 
 def _tokens(retriever: Retriever) -> list[list[str]]:
-    from qabot.retriever import passage_terms
+    from qabot.retrieval.retriever import passage_terms
 
     return [passage_terms(retriever.analyzer, p, retriever.document(p.doc_id))
             for p in retriever.passages]

@@ -11,7 +11,7 @@ sys.path.insert(0, str(EVAL))
 
 import paraphrase  # noqa: E402
 
-from qabot.analysis import Analyzer  # noqa: E402
+from qabot.text.analysis import Analyzer  # noqa: E402
 
 SYNONYMS = {"resign": ("quit", "step down"), "company": ("firm",), "lead": ("guide",),
             "lin": ("linden",), "why": ("wherefore",), "technical": ("proficient",)}

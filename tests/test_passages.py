@@ -3,8 +3,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qabot.corpus.passages import PassageConfig, build_passages, document_passages
 from qabot.models import Corpus, Document
-from qabot.passages import PassageConfig, build_passages, document_passages
 
 
 def test_passages_and_sentences_are_exact_slices(corpus: Corpus) -> None:
@@ -52,7 +52,7 @@ def test_passage_offsets_hold_for_any_text(text: str, words: int, overlap: int) 
 def test_passage_table_gives_the_same_passages(corpus: Corpus) -> None:
     import pytest
 
-    from qabot.passages import PassageTable
+    from qabot.corpus.passages import PassageTable
 
     listed = build_passages(corpus.documents)
     table = PassageTable(corpus.documents)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import small_bot
 
-from qabot.answer import Bot
+from qabot.answering.bot import Bot
 from qabot.answering.query import about_article, article_description, classify, clean
 
 

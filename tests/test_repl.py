@@ -14,8 +14,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from qabot.answer import Bot
-from qabot.repl import Repl, history_path
+from qabot.answering.bot import Bot
+from qabot.ui.repl import Repl, history_path
 
 
 def transcript(bot: Bot, keys: str, **kwargs: object) -> tuple[int, str]:
@@ -61,7 +61,7 @@ def test_output_is_word_wrapped_to_the_terminal(bot: Bot) -> None:
 
 
 def test_wrapping_keeps_indents_and_never_splits_a_word_across_styles() -> None:
-    from qabot.render import wrap
+    from qabot.ui.render import wrap
 
     fragments = [("", "    “"), ("class:hl", "203"), ("", " mil"), ("class:hl", "lion"),
                  ("", " monthly active users " * 4 + "”\n")]
@@ -149,8 +149,7 @@ def test_history_is_private_and_keeps_no_commands(bot: Bot) -> None:
 
 def test_history_that_fails_mid_session_warns_once_and_goes_on(
         bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qabot import repl
-
+    from qabot.ui.repl import history as repl
     opened = repl._open_private
     calls = []
 
@@ -231,8 +230,8 @@ def test_a_piped_questions_file_never_starts_an_editor(tmp_path: Path) -> None:
 
 
 def test_banner_counts_a_single_article(tmp_path: Path) -> None:
-    from qabot.corpus import load_corpus
-    from qabot.retriever import Retriever
+    from qabot.corpus.load import load_corpus
+    from qabot.retrieval.retriever import Retriever
 
     (tmp_path / "one.txt").write_text("One sentence about bread.", encoding="utf-8")
     bot = Bot(Retriever.from_corpus(load_corpus(tmp_path)))
@@ -315,8 +314,8 @@ def test_ctrl_c_while_switching_corpus_keeps_the_chat_on_the_old_one(bot: Bot) -
 
 
 def test_corpus_switches_folders_and_save_writes_markdown(bot: Bot, tmp_path: Path) -> None:
-    from qabot.corpus import load_corpus
-    from qabot.retriever import Retriever
+    from qabot.corpus.load import load_corpus
+    from qabot.retrieval.retriever import Retriever
 
     folder = tmp_path / "news"
     folder.mkdir()
@@ -343,7 +342,7 @@ def test_corpus_switches_folders_and_save_writes_markdown(bot: Bot, tmp_path: Pa
 
 
 def test_a_source_line_wider_than_the_terminal_breaks_between_words() -> None:
-    from qabot.render import plain
+    from qabot.ui.render import plain
 
     title = "Lin Junyang’s departure has finally been officially acknowledged by Alibaba"
     line = f"[1] {title} · 13 Mar 2026 · 003_c0140778ee731637.txt:32\n"
@@ -354,7 +353,7 @@ def test_a_source_line_wider_than_the_terminal_breaks_between_words() -> None:
 
 
 def test_a_related_passage_source_line_wraps_indented_like_a_citation() -> None:
-    from qabot.render import plain
+    from qabot.ui.render import plain
 
     line = ("- Following Junyang Lin’s announcement of his resignation · 6 Mar 2026 · "
             "000_c91c0fb47a5e568b.txt:19\n")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from conftest import ARTICLE_B
 
 from qabot import Hit, Retriever, load_corpus
@@ -32,3 +33,37 @@ def test_no_shared_term_no_hit(retriever: Retriever) -> None:
 def test_k_bounds_the_hits(retriever: Retriever) -> None:
     assert len(retriever.search("Alibaba", k=1)) == 1
     assert len(retriever.search("Alibaba", k=10_000)) <= len(retriever.passages)
+
+
+def test_fusion_ranks_by_both_lists_and_keeps_k() -> None:
+    from qabot.retrieval.fusion import fuse
+
+    # Passage 7 is second in both lists: it beats 1 (first in BM25, absent from dense).
+    assert fuse([1, 7, 3], [9, 7, 4], 2) == [7, 1]
+    assert fuse([], [5, 6], 5) == [5, 6]
+    lexical, dense = list(range(100)), list(range(100, 200))
+    assert len(fuse(lexical, dense, 120)) == 120  # a large -k is not capped by the pool
+
+
+def test_a_dense_ranking_is_fused_and_scores_stay_bm25s(retriever: Retriever) -> None:
+    import numpy as np
+
+    from qabot.retrieval.fusion import Fusion
+
+    lexical = retriever.search("monthly active users", k=3)
+    n = len(retriever.passages)
+    dense = np.zeros(n)
+    far = n - 1  # shares no term with the query: only the dense ranking brings it
+    dense[far] = 1.0
+    fused = retriever.search("monthly active users", k=3, dense=dense,
+                             fusion=Fusion(dense_weight=5.0))
+    assert fused[0].passage_id == retriever.passages[far].id
+    bm25 = retriever.index.scores(retriever.query_terms("monthly active users"))
+    assert all(h.score == pytest.approx(float(bm25[retriever.passages.position(h.passage_id)]))
+               for h in fused)
+    assert [h.rank for h in fused] == [1, 2, 3]
+    # Scoped to one document, the dense ranking cannot bring in another's passage.
+    doc = lexical[0].doc_id
+    scoped = retriever.search("monthly active users", k=3, doc_ids=[doc], dense=dense,
+                              fusion=Fusion(dense_weight=5.0))
+    assert scoped and {h.doc_id for h in scoped} == {doc}

@@ -14,11 +14,11 @@ from conftest import CORPUS_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qabot.answer import Bot
-from qabot.cache import cache_dir
-from qabot.corpus import load_corpus
+from qabot.answering.bot import Bot
+from qabot.corpus.load import load_corpus
 from qabot.errors import CorpusError
-from qabot.retriever import Retriever
+from qabot.paths import cache_dir
+from qabot.retrieval.retriever import Retriever
 
 
 def qabot(*args: str, stdin: str = "", cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -173,7 +173,7 @@ def test_damaged_word_frequency_rows_are_rebuilt(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
-    from qabot.cache import ZipfTable
+    from qabot.text.frequency import ZipfTable
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     cache_dir().mkdir(parents=True)
@@ -194,7 +194,7 @@ def test_history_file_is_appended_never_truncated(bot: Bot, tmp_path: Path,
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from qabot.repl import Repl, history_path
+    from qabot.ui.repl import Repl, history_path
 
     path = history_path()
     path.parent.mkdir(parents=True, exist_ok=True)

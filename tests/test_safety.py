@@ -21,14 +21,15 @@ from conftest import ARTICLE_B, CORPUS_DIR
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qabot import cache, cli
-from qabot.answer import Bot
+from qabot import paths
+from qabot.answering.bot import Bot
 from qabot.conversation import Conversation
-from qabot.corpus import document_from_text, load_corpus
+from qabot.corpus.load import document_from_text, load_corpus
 from qabot.errors import CorpusError
-from qabot.render import safe, safe_line, to_json
-from qabot.retriever import Retriever
-from qabot.segment import MAX_SENTENCE_CHARS, segment_bounds
+from qabot.retrieval.retriever import Retriever
+from qabot.text.segment import MAX_SENTENCE_CHARS, segment_bounds
+from qabot.ui import cli
+from qabot.ui.render import safe, safe_line, to_json
 
 QUESTION = "How many monthly active users did the Qwen App secure?"
 # Every character a terminal acts on, or that reorders what it shows.
@@ -131,9 +132,9 @@ def test_a_relative_cache_home_is_ignored(tmp_path: Path, monkeypatch: pytest.Mo
                                           ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CACHE_HOME", "rel")
-    assert cache.cache_dir() == Path.home() / ".cache" / "qabot"
+    assert paths.cache_dir() == Path.home() / ".cache" / "qabot"
     monkeypatch.setenv("XDG_CONFIG_HOME", "rel")
-    assert cache.config_path() == Path.home() / ".config" / "qabot" / "config.toml"
+    assert paths.config_path() == Path.home() / ".config" / "qabot" / "config.toml"
 
 
 def test_cache_clear_never_deletes_a_folder_qabot_did_not_make(
@@ -156,8 +157,8 @@ def test_cache_clear_never_deletes_a_folder_qabot_did_not_make(
 def test_cache_clear_deletes_only_what_qabot_made(
         articles: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["index", "--corpus", str(articles)], capsys)[0] == 0
-    root = cache.cache_dir()
-    assert (root / "CACHEDIR.TAG").read_bytes().startswith(cache.TAG_SIGNATURE)
+    root = paths.cache_dir()
+    assert (root / "CACHEDIR.TAG").read_bytes().startswith(paths.TAG_SIGNATURE)
     (root / "notes.txt").write_text("someone else's\n", encoding="utf-8")
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -175,7 +176,7 @@ def test_no_write_or_delete_through_a_link_in_the_cache(
     """index/ as a link, and a registry naming thesis.txt, made `qabot index` delete the
     thesis in the link's target."""
     assert run(["index", "--corpus", str(articles)], capsys)[0] == 0
-    root = cache.cache_dir()
+    root = paths.cache_dir()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "thesis.txt").write_text("years of work\n", encoding="utf-8")
@@ -198,7 +199,7 @@ def test_no_write_or_delete_through_a_link_in_the_cache(
 
 def test_a_cache_writable_by_others_is_refused(
         articles: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = cache.cache_dir()
+    root = paths.cache_dir()
     root.mkdir(parents=True)
     root.chmod(0o777)
     code, out, err = run(["ask", "--corpus", str(articles), QUESTION], capsys)
@@ -211,7 +212,7 @@ def test_a_cache_writable_by_others_is_refused(
                     reason="making a folder another user owns needs root")
 def test_a_cache_owned_by_another_user_is_refused(
         articles: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = cache.cache_dir()
+    root = paths.cache_dir()
     root.mkdir(parents=True, mode=0o700)
     os.chown(root, 65534, 65534)
     code, out, err = run(["ask", "--corpus", str(articles), QUESTION], capsys)
@@ -227,14 +228,13 @@ def test_an_edited_text_store_is_caught_by_each_files_hash(
     """A text store edited along with its manifest's hash served '999 million'."""
     import hashlib
 
-    from qabot import corpus
-
+    from qabot.corpus import folder_cache
     # The files were just copied: without this they are "racily new" and read every time,
     # so the store would not be used at all.
-    monkeypatch.setattr(corpus, "_RACY_NS", 0)
+    monkeypatch.setattr(folder_cache, "_RACY_NS", 0)
 
     assert run(["search", "--corpus", str(articles), "monthly active users"], capsys)[0] == 0
-    (manifest,) = (cache.cache_dir() / "folders").glob("*.json")
+    (manifest,) = (paths.cache_dir() / "folders").glob("*.json")
     store = manifest.with_suffix(".texts")
     forged = store.read_bytes().replace(b"203 million", b"999 million")
     store.write_bytes(forged)
@@ -327,7 +327,7 @@ def test_special_file_systems_are_refused(tmp_path: Path,
 def test_the_history_is_never_written_through_a_link(bot: Bot, tmp_path: Path) -> None:
     from test_repl import transcript
 
-    from qabot.repl import history_path
+    from qabot.ui.repl import history_path
 
     target = tmp_path / "victim"
     target.write_text("unchanged\n", encoding="utf-8")
@@ -374,8 +374,8 @@ def test_megabyte_runs_take_seconds_not_hours(tmp_path: Path) -> None:
     takes a few seconds (the timeout is only a backstop; timings are in eval/fuzz.py)."""
     script = (
         "import sys\n"
-        "from qabot.corpus import document_from_text\n"
-        "from qabot.segment import segment_bounds\n"
+        "from qabot.corpus.load import document_from_text\n"
+        "from qabot.text.segment import segment_bounds\n"
         "for unit in [' ', '.', '!', '”', 'Title:' + ' ' * 10, '\\n', '\\r', '#', '[', 'a.']:\n"
         "    text = 'Headline\\nDate: ' + unit * (1_000_000 // len(unit)) + 'x\\n\\nBody.'\n"
         "    doc = document_from_text(text, 'x', 'x.txt', [])\n"
@@ -432,7 +432,7 @@ def test_a_five_megabyte_sentence_stays_out_of_the_answer(
 
 def test_a_config_file_that_is_not_a_regular_file_is_refused(
         capsys: pytest.CaptureFixture[str]) -> None:
-    path = cache.config_path()
+    path = paths.config_path()
     path.parent.mkdir(parents=True)
     os.mkfifo(path)  # reading it used to hang every command
     code, _, err = run(["ask", QUESTION], capsys)
@@ -490,7 +490,7 @@ def test_huge_numbers_in_a_header_or_a_jsonl_line_skip_only_that_line(
 
 def test_chat_commands_take_only_ascii_numbers_and_paths_without_nul(
         bot: Bot, capsys: pytest.CaptureFixture[str]) -> None:
-    from qabot.repl import Repl
+    from qabot.ui.repl import Repl
 
     # As a piped questions file gives them (a terminal can't type a NUL).
     repl = Repl(bot, colour=False, loader=lambda path: Bot.from_path(path))
@@ -502,7 +502,7 @@ def test_chat_commands_take_only_ascii_numbers_and_paths_without_nul(
 
 
 def test_bad_config_values_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    path = cache.config_path()
+    path = paths.config_path()
     path.parent.mkdir(parents=True)
     path.write_text('corpus = "a\\u0000b"\n', encoding="utf-8")
     code, _, err = run(["ask", QUESTION], capsys)
@@ -572,11 +572,11 @@ def test_one_bot_retriever_and_conversation_shared_by_eight_threads(
 
 def test_a_fifo_in_the_cache_cannot_hang_qabot(articles: Path) -> None:
     load_corpus(articles)  # writes the folder's manifest
-    (manifest,) = (cache.cache_dir() / "folders").glob("*.json")
+    (manifest,) = (paths.cache_dir() / "folders").glob("*.json")
     manifest.unlink()
     os.mkfifo(manifest)
     with pytest.raises(OSError, match="not a regular file"):
-        cache.read_regular(manifest)
+        paths.read_regular(manifest)
     assert len(load_corpus(articles).documents) == 2  # read from the files instead
 
 
@@ -592,7 +592,7 @@ def test_front_matter_nested_too_deep_is_not_read() -> None:
 def test_a_digit_python_cannot_read_after_a_month_is_not_a_day(bot: Bot) -> None:
     # Found by eval/fuzz.py (100,000 questions): the regex module's \d matched U+11DE9, a
     # decimal digit of a newer Unicode than Python's int() knows, and int() raised.
-    from qabot.timeref import day_references
+    from qabot.text.timeref import day_references
 
     assert [r.text for r in day_references("March \U00011de9, and March 5, 2026", None)] == [
         "March 5, 2026"]

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qabot.models import Corpus
-from qabot.segment import is_heading, segment, split_sentences
+from qabot.text.segment import is_heading, segment, split_sentences
 
 
 def _sentences(text: str) -> list[str]:

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from qabot import semantic
-from qabot.answer import Bot
-from qabot.corpus import load_corpus
-from qabot.retriever import Retriever
+from qabot.answering.bot import Bot
+from qabot.corpus.load import load_corpus
+from qabot.retrieval import embeddings as semantic
+from qabot.retrieval.retriever import Retriever
 
 
 def qabot(*args: str, semantic_env: str = "", cwd: Path | None = None
@@ -191,13 +191,3 @@ def test_text_the_engine_cannot_take_is_encoded_not_a_traceback(tmp_path: Path) 
                           capture_output=True, timeout=300, cwd=tmp_path)
     assert chat.returncode == 0 and b"Traceback" not in chat.stderr, chat.stderr
     assert b'"question"' in chat.stdout
-
-
-def test_fusion_ranks_by_both_lists_and_keeps_k() -> None:
-    from qabot.answering.similarity import fuse
-
-    # Passage 7 is second in both lists: it beats 1 (first in BM25, absent from dense).
-    assert fuse([1, 7, 3], [9, 7, 4], 2) == [7, 1]
-    assert fuse([], [5, 6], 5) == [5, 6]
-    lexical, dense = list(range(100)), list(range(100, 200))
-    assert len(fuse(lexical, dense, 120)) == 120  # a large -k is not capped by the pool

@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qabot import store
-from qabot.cache import atomic_write, cache_dir
-from qabot.corpus import load_corpus
-from qabot.retriever import Retriever
+from qabot import paths
+from qabot.corpus.load import load_corpus
+from qabot.paths import atomic_write, cache_dir
+from qabot.retrieval import store
+from qabot.retrieval.retriever import Retriever
 
 QUERIES = ["why did Lin resign?", "Qwen3.5 0.8B", "Wu Yongming memo", "nothing matches"]
 
@@ -161,6 +162,21 @@ def test_changed_index_code_gets_a_new_file(articles: Path,
     # An edit to the analysis or splitting code (say, a stopword) within one version must
     # not reuse an index built by the old code.
     first, _ = _build(articles)
-    monkeypatch.setattr(store, "_code_signature", lambda: b"edited analysis.py")
+    monkeypatch.setattr(paths, "source_digest", lambda *parts: b"edited text/analysis.py")
     second, _ = _build(articles)
     assert second.cache_path != first.cache_path
+
+
+def test_the_code_digest_covers_every_module_of_a_layer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = Path(paths.__file__).parent
+    copy = tmp_path / "qabot"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("_data", "__pycache__"))
+    digest = paths.source_digest.__wrapped__
+    monkeypatch.setattr(paths, "_PACKAGE", copy)
+    before = digest("models.py", "text")
+    assert digest("models.py", "text") == before != digest("models.py", "corpus")
+    (copy / "text" / "new_module.py").write_text("X = 1\n")  # a module no list names
+    assert digest("models.py", "text") != before
+    with pytest.raises(ValueError, match="no qabot module 'nowhere'"):
+        digest("nowhere")

@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qabot.timeref import day_references
+from qabot.text.timeref import day_references
 
 PUBLISHED = date(2026, 3, 6)
 

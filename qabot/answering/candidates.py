@@ -11,8 +11,8 @@ from qabot.lru import LRU
 from qabot.models import Document, Hit
 
 if TYPE_CHECKING:
-    from qabot.passages import PassageTable
-    from qabot.retriever import Retriever
+    from qabot.corpus.passages import PassageTable
+    from qabot.retrieval.retriever import Retriever
 
 # Runs of up to 3 sentences (the design): enough for a reason given in the next
 # sentence or a pronoun resolved in the one before, short enough to read as an answer.

@@ -11,7 +11,7 @@ from qabot.answering.candidates import Candidate
 from qabot.answering.decide import Decision
 from qabot.answering.query import Query
 from qabot.models import Answer, Citation, Document, Hit
-from qabot.timeref import day_references, human_date
+from qabot.text.timeref import day_references, human_date
 
 NOT_IN_ARTICLES = "The articles don't say."
 NO_CONTENT = ("The question has no words to look for (only common words like 'what' or 'it'); "

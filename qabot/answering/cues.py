@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import regex
 
-from qabot.analysis import normalize, surface_words
-from qabot.entities import name_runs
-from qabot.lexicon import (
+from qabot.text.analysis import normalize, surface_words
+from qabot.text.entities import name_runs
+from qabot.text.lexicon import (
     CURRENCIES,
     MONTH_NAMES,
     NEGATIONS,

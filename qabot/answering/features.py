@@ -17,8 +17,8 @@ import numpy as np
 from qabot.answering.candidates import Candidate
 from qabot.answering.cues import novel, number
 from qabot.answering.query import KINDS, Query, QueryTerm, pairs
-from qabot.lexicon import NUMBER_WORDS
-from qabot.timeref import day_references
+from qabot.text.lexicon import NUMBER_WORDS
+from qabot.text.timeref import day_references
 
 # BM25 over sentences uses the index's own defaults (k1 1.2, b 0.75; see index.BM25Params).
 _K1, _B = 1.2, 0.75
@@ -94,7 +94,7 @@ FEATURES: dict[str, str] = {
                 "article is the latest (earliest) dated one among the candidates'",
     # with qabot[semantic] only (0 otherwise; the lexical model does not read them)
     "s_sim": "cosine of the question's and the candidate's sentence embeddings (the best "
-             "of its sentences; qabot/semantic.py)",
+             "of its sentences; qabot/retrieval/embeddings.py)",
     "s_sim_gap": "s_sim minus the best s_sim among this question's candidates",
     "s_prev": "cosine of the question's embedding and the sentence before the candidate's",
     "s_next": "cosine of the question's embedding and the sentence after the candidate's",

@@ -22,10 +22,11 @@ from collections.abc import Sequence
 import regex
 from pydantic import BaseModel, ConfigDict
 
-from qabot.analysis import normalize, surface_words
 from qabot.answering.query import classify
-from qabot.entities import EntityTable, name_runs
-from qabot.lexicon import (
+from qabot.models import Turn
+from qabot.text.analysis import normalize, surface_words
+from qabot.text.entities import EntityTable, name_runs
+from qabot.text.lexicon import (
     AUXILIARIES,
     ELLIPSIS_OPENERS,
     MONTH_NAMES,
@@ -34,7 +35,6 @@ from qabot.lexicon import (
     WEEKDAYS,
     WH_WORDS,
 )
-from qabot.models import Turn
 
 
 class Resolution(BaseModel):

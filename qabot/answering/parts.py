@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import regex
 
-from qabot.analysis import normalize, surface_words
-from qabot.lexicon import AUXILIARIES, WH_WORDS
+from qabot.text.analysis import normalize, surface_words
+from qabot.text.lexicon import AUXILIARIES, WH_WORDS
 
 _OPENERS = sorted(WH_WORDS | AUXILIARIES, key=len, reverse=True)
 # ", and who ...", " and did ...", "; and how ...": a second interrogative clause.

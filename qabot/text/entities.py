@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 import regex
 
-from qabot.analysis import surface_words, words
-from qabot.lexicon import STOPWORDS
+from qabot.text.analysis import surface_words, words
+from qabot.text.lexicon import STOPWORDS
 
 _CAP = r"\p{Lu}\p{Ll}+"
 _CAPRUN = regex.compile(rf"(?<![\p{{L}}\p{{N}}]){_CAP}(?:[ \t]+{_CAP})*(?![\p{{L}}\p{{N}}])")

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 import regex
 
-from qabot.lexicon import MONTH_NAMES, MONTHS
+from qabot.text.lexicon import MONTH_NAMES, MONTHS
 
 _MONTH_ABBREVIATIONS = {name[:3]: i for i, name in enumerate(MONTH_NAMES, start=1)}
 _MONTH_ABBREVIATIONS["sept"] = 9
@@ -115,8 +115,8 @@ def _date_forms() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern
 
 
 def parse_date(value: str) -> date:
-    """A publication date written in one of the forms qabot reads (README, "Corpus
-    formats"): ISO ``2026-03-06`` or an ISO date-time; the bundled ``MM/DD YYYY``;
+    """A publication date written in one of the forms qabot reads (docs/corpus-formats.md):
+    ISO ``2026-03-06`` or an ISO date-time; the bundled ``MM/DD YYYY``;
     ``13/03 2026`` when only one reading is a date; "March 6, 2026", "6 Mar 2026" (a
     weekday before it and a time after it are allowed); RFC 2822 ("Fri, 06 Mar 2026
     10:00:00 +0000"). Raises ``DateError`` naming the problem for anything else, and for

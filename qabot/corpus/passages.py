@@ -10,11 +10,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from qabot.models import Document, Passage, Span
-from qabot.segment import heading_title, segment_bounds
+from qabot.text.segment import heading_title, segment_bounds
 
 
 class PassageConfig(BaseModel):
-    """How passages are cut (see README, "Settings and where they came from").
+    """How passages are cut (see docs/architecture.md, "Settings and where they came from").
 
     80 words with one sentence of overlap was chosen on the gold set by an earlier version
     of qabot, before the answer model; it has not yet been re-measured on public data. The

@@ -14,7 +14,7 @@ import regex
 from pydantic import BaseModel
 
 from qabot.models import Answer, Citation, Hit
-from qabot.timeref import human_date
+from qabot.text.timeref import human_date
 
 # What is never written raw to a terminal or a report, because a terminal acts on it: C0
 # controls other than tab and newline, DEL and the C1 controls (VTE, screen and mosh read

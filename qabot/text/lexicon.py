@@ -2,9 +2,9 @@
 
 All of these are closed classes of general English (function words, month names, question
 words, pronouns, negators, connectives, currency names, units). None was collected from the
-gold questions. What each list that feeds the answer model is worth is measured by
-``python eval/train_answerer.py --ablate`` (out of fold on the SQuAD training articles) and
-shown in the README; a list whose features did not help there was removed.
+gold questions. What each list that fed the answer model was worth was measured out of
+fold on the SQuAD training articles (docs/benchmarks.md, by the training script's former
+``--ablate``); a list whose features did not help there was removed.
 """
 
 from __future__ import annotations

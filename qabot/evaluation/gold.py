@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import json
-import math
-import string
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from qabot.answer import Bot
+from qabot.answering.bot import Bot
 from qabot.conversation import Conversation
 from qabot.errors import GoldSetError
+from qabot.evaluation.bounds import outside_bounds, read_thresholds
+from qabot.evaluation.metrics import (
+    exact_match,
+    f1_score,
+    normalize_answer,
+    retrieval_scores,
+    strip_markers,
+)
 from qabot.models import Answer, Corpus
 
 GoldType = Literal[
@@ -61,7 +66,7 @@ def default_gold_path() -> Path:
     bundled = Path(str(resources.files("qabot"))) / "_data" / "gold.jsonl"
     if bundled.is_file():
         return bundled
-    return Path(__file__).resolve().parent.parent / "eval" / "gold.jsonl"
+    return Path(__file__).resolve().parents[2] / "eval" / "gold.jsonl"
 
 
 def load_gold(path: str | Path) -> list[GoldItem]:
@@ -98,40 +103,6 @@ def load_gold(path: str | Path) -> list[GoldItem]:
 
 # -- SQuAD answer metrics (official normalisation) -------------------------------------------
 
-_MARKER = regex.compile(r"\s*\[\d+\]")
-
-
-def normalize_answer(text: str) -> str:
-    """Lower case, strip punctuation and articles, collapse white space (SQuAD v1.1)."""
-    text = text.lower()
-    text = "".join(ch for ch in text if ch not in set(string.punctuation))
-    text = regex.sub(r"\b(a|an|the)\b", " ", text)
-    return " ".join(text.split())
-
-
-def _answer_text(answer: str) -> str:
-    return _MARKER.sub("", answer)
-
-
-def exact_match(prediction: str, golds: Sequence[str]) -> float:
-    pred = normalize_answer(prediction)
-    return float(any(pred == normalize_answer(g) for g in golds))
-
-
-def f1_score(prediction: str, golds: Sequence[str]) -> float:
-    pred = normalize_answer(prediction).split()
-    best = 0.0
-    for gold in golds:
-        ref = normalize_answer(gold).split()
-        common = Counter(pred) & Counter(ref)
-        same = sum(common.values())
-        if same == 0:
-            continue
-        precision, recall = same / len(pred), same / len(ref)
-        best = max(best, 2 * precision * recall / (precision + recall))
-    return best
-
-
 def answer_correct(prediction: str, item: GoldItem) -> bool:
     """Every key phrase present, or (without key phrases) any acceptable answer present."""
     text = normalize_answer(prediction)
@@ -161,17 +132,6 @@ def _iso(corpus: Corpus, doc_id: str) -> str | None:
 
 def _overlaps(doc_id: str, start: int, end: int, spans: Iterable[tuple[str, int, int]]) -> bool:
     return any(d == doc_id and start < e and s < end for d, s, e in spans)
-
-
-def retrieval_scores(relevance: Sequence[bool], total_relevant: int) -> dict[str, float]:
-    """Recall@1/3/5 (any relevant in top k), MRR@10 and binary nDCG@10 of one ranking."""
-    out = {f"R@{k}": float(any(relevance[:k])) for k in (1, 3, 5)}
-    first = next((i for i, r in enumerate(relevance[:10]) if r), None)
-    out["MRR@10"] = 0.0 if first is None else 1.0 / (first + 1)
-    dcg = sum(1.0 / math.log2(i + 2) for i, r in enumerate(relevance[:10]) if r)
-    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(total_relevant, 10)))
-    out["nDCG@10"] = dcg / ideal if ideal else 0.0
-    return out
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -237,7 +197,7 @@ def evaluate(bot: Bot, gold: Sequence[GoldItem], k: int | None = None) -> Report
     results: list[ItemResult] = []
     for item in gold:
         answer = _ask(bot, item, k)
-        text = _answer_text(answer.answer)
+        text = strip_markers(answer.answer)
         result = ItemResult(
             id=item.id, type=item.type, question=item.question,
             interpreted_as=answer.interpreted_as, expected=item.answers, answer=text,
@@ -319,61 +279,6 @@ def _report(results: list[ItemResult]) -> Report:
     )
 
 
-_COLUMNS = ("n", "accuracy", "EM", "F1", "R@1", "R@3", "R@5", "MRR@10", "nDCG@10",
-            "cite_P", "cite_R", "refused")
-
-
-def format_report(report: Report, failures: bool = True) -> str:
-    """The report as a Markdown table, abstention line and failure list."""
-    head = "| type | " + " | ".join(_COLUMNS) + " |"
-    lines = [head, "|" + "---|" * (len(_COLUMNS) + 1)]
-
-    def row(name: str, stats: dict[str, float]) -> str:
-        cells = []
-        for col in _COLUMNS:
-            if col not in stats:
-                cells.append("–")
-            elif col == "n":
-                cells.append(str(int(stats[col])))
-            else:
-                cells.append(f"{stats[col]:.3f}")
-        return f"| {name} | " + " | ".join(cells) + " |"
-
-    for name, stats in report.by_type.items():
-        lines.append(row(name, stats))
-    lines.append(row("**overall**", report.overall))
-    ab = report.abstention
-    lines.append("")
-    lines.append(
-        f"Abstention: precision {ab['precision']:.3f}, recall {ab['recall']:.3f}, "
-        f"answerable refused {ab['false_refusal']:.3f}. "
-        f"Cited dates correct: {report.overall.get('dates_ok', 1.0):.3f}."
-    )
-    if failures and report.failures:
-        from qabot.render import safe_line
-
-        lines.append("")
-        lines.append(f"Failures ({len(report.failures)}):")
-        for r in report.failures:
-            # Answers and questions are the articles' and the gold file's text: each is
-            # one sanitised line, so an escape sequence in an article can't reach the
-            # terminal or the report raw, nor a newline forge a line of the list.
-            expected = " | ".join(r.expected) if r.expected else "(abstain)"
-            got = "(abstained) " + r.answer if r.abstained else r.answer
-            lines.append(safe_line(f"- {r.id} [{r.type}] {r.question}"))
-            if r.interpreted_as != r.question:
-                lines.append(safe_line(f"  interpreted as: {r.interpreted_as}"))
-            lines.append(safe_line(f"  expected: {expected}"))
-            lines.append(safe_line(f"  got: {_shorten(got)}"))
-            if r.cited:
-                lines.append(safe_line(f"  cited: {', '.join(r.cited)}"))
-    return "\n".join(lines)
-
-
-def _shorten(text: str, limit: int = 300) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def report_json(report: Report) -> str:
     return json.dumps(report.model_dump(), ensure_ascii=False, indent=2)
 
@@ -390,55 +295,3 @@ def check_thresholds(report: Report, path: str | Path) -> list[str]:
     return problems
 
 
-def outside_bounds(data: dict[str, Any], spec: dict[str, dict[str, float]]
-                   ) -> tuple[list[str], list[str]]:
-    """The figures of ``data`` outside ``spec``'s bounds (``read_thresholds``' shape), as
-    ``"key = 0.412 (min 0.49)"``, and the dotted keys ``data`` has no number for. Serves
-    ``qabot eval --check`` and the benchmark scripts' ``--check``."""
-    problems: list[str] = []
-    missing: list[str] = []
-    for bound, items in spec.items():
-        for key, limit in items.items():
-            value: object = data
-            for part in key.split("."):
-                value = value.get(part) if isinstance(value, dict) else None
-            if not isinstance(value, int | float):
-                missing.append(key)
-            elif (bound == "min" and value < limit) or (bound == "max" and value > limit):
-                problems.append(f"{key} = {value:.3f} ({bound} {limit})")
-    return problems, missing
-
-
-def read_thresholds(path: str | Path) -> dict[str, dict[str, float]]:
-    """A thresholds file, checked: an object with ``min`` and/or ``max``, each mapping a
-    figure's dotted name to a number; else ``GoldSetError`` naming the file and what is
-    wrong (never a traceback, whatever the file holds)."""
-    try:
-        raw = Path(path).read_bytes()
-        if len(raw) > 1_000_000:
-            raise GoldSetError(f"{path}: over 1 MB; not a thresholds file")
-        spec = json.loads(raw.decode("utf-8"))
-    except OSError as exc:
-        raise GoldSetError(f"{path}: cannot read thresholds ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise GoldSetError(f"{path}: not UTF-8; not a thresholds file") from None
-    except json.JSONDecodeError as exc:
-        raise GoldSetError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-    except (ValueError, RecursionError):  # a number over 4,300 digits; nesting too deep
-        raise GoldSetError(f"{path}: not a thresholds file (a number over 4,300 digits or "
-                           "nesting too deep)") from None
-    if not isinstance(spec, dict):
-        raise GoldSetError(f"{path}: expected a JSON object with 'min' and/or 'max'")
-    out: dict[str, dict[str, float]] = {}
-    for bound, items in spec.items():
-        if bound not in ("min", "max"):
-            raise GoldSetError(f"{path}: unknown key {bound!r} (expected 'min' or 'max')")
-        if not isinstance(items, dict):
-            raise GoldSetError(f"{path}: {bound}: expected an object of figure: number")
-        for key, limit in items.items():
-            if not isinstance(limit, int | float) or isinstance(limit, bool) or not (
-                    math.isfinite(limit)):
-                raise GoldSetError(f"{path}: {bound}.{key}: expected a finite number, not "
-                                   f"{json.dumps(limit)[:40]}")
-        out[bound] = {str(k): float(v) for k, v in items.items()}
-    return out

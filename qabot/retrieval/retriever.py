@@ -7,13 +7,16 @@ import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
-from qabot.analysis import Analyzer, AnalyzerConfig, spelling_variants
-from qabot.corpus import load_corpus
-from qabot.entities import EntityTable
+import numpy as np
+
+from qabot.corpus.load import load_corpus
+from qabot.corpus.passages import PassageConfig, PassageTable, document_windows
 from qabot.errors import require_count, require_instance, require_text
-from qabot.index import BM25Index, BM25Params
 from qabot.models import Corpus, Document, Hit, Passage
-from qabot.passages import PassageConfig, PassageTable, document_windows
+from qabot.retrieval.fusion import Fusion, fuse
+from qabot.retrieval.index import BM25Index, BM25Params
+from qabot.text.analysis import Analyzer, AnalyzerConfig, spelling_variants
+from qabot.text.entities import EntityTable
 
 
 class Retriever:
@@ -37,6 +40,25 @@ class Retriever:
         self.cache_path: Path | None = None  # the index file this came from or went to
         self.from_cache = False  # loaded from a saved index (the corpus was seen before)
         self._cache_key = ""
+        self._vocabulary: list[str] | None = None
+
+    def document_frequency(self, term: str) -> int:
+        """Passages holding the index term ``term`` (an analysed term, not a word)."""
+        return self.index.document_frequency(term)
+
+    @property
+    def passage_count(self) -> int:
+        return self.index.n_passages
+
+    def vocabulary(self) -> list[str]:
+        """Every index term, sorted (made once)."""
+        if self._vocabulary is None:
+            self._vocabulary = sorted(self.index.vocab)
+        return self._vocabulary
+
+    def learn_names(self) -> None:
+        """Learn (or load) the corpus's names now, not at the first question."""
+        self.entities  # noqa: B018
 
     @property
     def entities(self) -> EntityTable:
@@ -50,8 +72,7 @@ class Retriever:
         if self._entities is None:
             names = None
             if self.cache_path is not None and self._cache_key:
-                from qabot import store
-
+                from qabot.retrieval import store
                 names = store.entities_path(self.cache_path)
                 self._entities = store.load_entities(names, self._cache_key)
             if self._entities is None:
@@ -88,8 +109,7 @@ class Retriever:
         say = notice or (lambda _: None)
         path = None
         if cache:
-            from qabot import store
-
+            from qabot.retrieval import store
             key = store.fingerprint(corpus, analysis, passages, bm25)
             try:
                 path = store.index_path(key)
@@ -111,6 +131,9 @@ class Retriever:
                            [d.id for d in corpus.documents])
                 built.cache_path, built._cache_key = path, key
                 store.supersede(corpus.origin, path, say)
+                if rebuild:  # the sentence vectors kept beside the index go with it
+                    with contextlib.suppress(OSError):
+                        store.vectors_path(path).unlink(missing_ok=True)
             except OSError as exc:
                 say(f"cannot write the index cache in {path.parent} "
                     f"({exc.strerror or exc}); going on without it")
@@ -190,24 +213,45 @@ class Retriever:
             line=doc.line_at(start),
         )
 
-    def search(self, query: str, k: int = 5, doc_ids: Collection[str] | None = None
-               ) -> list[Hit]:
-        """The ``k`` best passages for ``query``, best first; only passages sharing a term.
+    def search(self, query: str, k: int = 5, doc_ids: Collection[str] | None = None,
+               dense: np.ndarray | None = None, fusion: Fusion | None = None) -> list[Hit]:
+        """The ``k`` best passages for ``query``, best first; only passages sharing a term,
+        unless ``dense`` is given.
 
-        ``doc_ids`` restricts the search to those documents. Raises TypeError for a
-        ``query`` that is not a str or a ``k`` that is not an int, ValueError for k < 1."""
+        ``doc_ids`` restricts the search to those documents. ``dense``: a score per passage
+        (by position; the sentence embeddings' ``passage_scores``) whose ranking is fused
+        with BM25's (``fusion``); a hit's ``score`` stays its BM25 score. Raises TypeError
+        for a ``query`` that is not a str or a ``k`` that is not an int, ValueError for
+        k < 1."""
         require_text("query", query)
         k = require_count("k", k) or k
-        return self.search_terms(self.query_terms(query), k, doc_ids)
+        return self.search_terms(self.query_terms(query), k, doc_ids, dense, fusion)
 
     def search_terms(self, terms: Sequence[str], k: int = 5,
-                     doc_ids: Collection[str] | None = None) -> list[Hit]:
+                     doc_ids: Collection[str] | None = None,
+                     dense: np.ndarray | None = None,
+                     fusion: Fusion | None = None) -> list[Hit]:
         """``search`` for query terms already analysed (as ``query_terms`` gives them)."""
         if not self.passages:
             return []
         allowed = None if doc_ids is None else self.passages.positions(doc_ids)
-        ranked = self.index.top_k(terms, k, allowed)
-        return [self.hit(pos, score, rank) for rank, (pos, score) in enumerate(ranked, start=1)]
+        if dense is None:
+            ranked = self.index.top_k(terms, k, allowed)
+            return [self.hit(p, score, rank) for rank, (p, score) in enumerate(ranked, start=1)]
+        f = fusion or Fusion()
+        pool = max(k, f.pool)
+        bm25 = dict(self.index.top_k(terms, pool, allowed))
+        if allowed is not None:
+            mask = np.zeros(len(dense), dtype=bool)
+            mask[allowed] = True
+            dense = np.where(mask, dense, -np.inf)
+        ranked_dense = np.argsort(-dense, kind="stable")[:pool]
+        ranked_dense = ranked_dense[np.isfinite(dense[ranked_dense])]
+        order = fuse(list(bm25), ranked_dense.tolist(), k, f)
+        if any(p not in bm25 for p in order):
+            scores = self.index.scores(terms)
+            bm25.update({p: float(scores[p]) for p in order if p not in bm25})
+        return [self.hit(p, bm25[p], rank) for rank, p in enumerate(order, start=1)]
 
 
 # The terms of a title and a heading indexed with each passage, at most: a label, not text.

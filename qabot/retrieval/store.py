@@ -21,13 +21,13 @@ from typing import Any
 import numpy as np
 import regex
 
-from qabot import __version__, cache
-from qabot.analysis import AnalyzerConfig
-from qabot.cache import atomic_write, atomic_write_bytes, remove_stale_temp
-from qabot.entities import EntityTable
-from qabot.index import BM25Index, BM25Params
+from qabot import __version__, paths
+from qabot.corpus.passages import PassageConfig, PassageTable
 from qabot.models import Corpus
-from qabot.passages import PassageConfig, PassageTable
+from qabot.paths import atomic_write, atomic_write_bytes, remove_stale_temp
+from qabot.retrieval.index import BM25Index, BM25Params
+from qabot.text.analysis import AnalyzerConfig
+from qabot.text.entities import EntityTable
 
 FORMAT = "qabot-index-2"  # 2: a checksum, dtype and shape of every array in meta
 
@@ -36,24 +36,15 @@ class StaleCache(Exception):
     """The cache file is missing, foreign, truncated or inconsistent."""
 
 
-# The modules whose code decides what the index holds: any edit to them (a stopword, a
-# heading rule) must not meet an index built by the old code, even within one version.
-_INDEX_CODE = ("lexicon.py", "analysis.py", "segment.py", "passages.py", "index.py", "store.py",
-               "corpus.py", "entities.py")
-
-
-def _code_signature() -> bytes:
-    h = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for name in _INDEX_CODE:
-        h.update((here / name).read_bytes())
-    return h.digest()
+# The code that decides what the index holds: every module of the layers up to and with
+# retrieval (a stopword, a heading rule), so an index built by older code is never met.
+_INDEX_CODE = ("models.py", "text", "corpus", "retrieval")
 
 
 def fingerprint(corpus: Corpus, analysis: AnalyzerConfig, passages: PassageConfig,
                 bm25: BM25Params) -> str:
     h = hashlib.sha256()
-    h.update(_code_signature())
+    h.update(paths.source_digest(*_INDEX_CODE))
     settings = [FORMAT, __version__, analysis.model_dump(), passages.model_dump(),
                 bm25.model_dump()]
     h.update(json.dumps(settings, sort_keys=True).encode())
@@ -73,7 +64,7 @@ def fingerprint(corpus: Corpus, analysis: AnalyzerConfig, passages: PassageConfi
 
 
 def _registry() -> Path:
-    return cache.root() / "corpora.json"
+    return paths.root() / "corpora.json"
 
 
 # What the registry may name: an index file of qabot's own, in its own index folder. Any
@@ -93,7 +84,7 @@ def supersede(origin: str, path: Path, notice: Callable[[str], None] | None = No
         return
     try:
         registry = _registry()
-        current = json.loads(cache.read_regular(registry, follow=False).decode("utf-8"))
+        current = json.loads(paths.read_regular(registry, follow=False).decode("utf-8"))
         if not isinstance(current, dict):
             current = {}
     except (OSError, ValueError, RecursionError):
@@ -119,7 +110,7 @@ def supersede(origin: str, path: Path, notice: Callable[[str], None] | None = No
 def index_path(key: str) -> Path:
     """Where the index of ``key`` is kept, in the checked cache folder (``CacheError``
     when the cache is not qabot's to use)."""
-    return cache.folder("index") / f"{key[:40]}.npz"
+    return paths.folder("index") / f"{key[:40]}.npz"
 
 
 def save(path: Path, key: str, passages: PassageTable, index: BM25Index,
@@ -176,7 +167,7 @@ def _check_arrays(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
 def load(path: Path, key: str, corpus: Corpus) -> tuple[PassageTable, BM25Index]:
     """The saved passages, index and names for ``corpus``; StaleCache if anything is off."""
     try:
-        with os.fdopen(cache.open_regular(path, follow=False), "rb") as f, np.load(
+        with os.fdopen(paths.open_regular(path, follow=False), "rb") as f, np.load(
                 f, allow_pickle=False) as data:
             arrays = {name: data[name] for name in data.files}
         meta: dict[str, Any] = json.loads(bytes(arrays.pop("meta")).decode())
@@ -248,7 +239,7 @@ def save_entities(path: Path, key: str, entities: EntityTable) -> None:
 def load_entities(path: Path, key: str) -> EntityTable | None:
     """The saved names, or None when missing, unreadable or for another corpus."""
     try:
-        data = json.loads(cache.read_regular(path, follow=False).decode("utf-8"))
+        data = json.loads(paths.read_regular(path, follow=False).decode("utf-8"))
         if data.get("format") != FORMAT or data.get("key") != key:
             return None
         return EntityTable.from_json(data["entities"])

@@ -22,7 +22,7 @@ Variant = Literal["okapi", "l", "plus"]
 
 class BM25Params(BaseModel):
     """Ranking function and its parameters: BM25+ with k1 1.2, b 0.75 (rank-bm25's
-    defaults; BEIR SciFact nDCG@10 0.6848, see README, "Public benchmarks")."""
+    defaults; BEIR SciFact nDCG@10 0.6848, see docs/benchmarks.md, "Public benchmarks")."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -27,12 +27,12 @@ from qabot.answering.features import NAMES, featurize, sizes
 from qabot.answering.followup import main_entity, resolve
 from qabot.answering.model import AnswerModel, columns
 from qabot.answering.query import Query, QueryReader, clean
-from qabot.answering.similarity import POOL, Similarity, fuse
+from qabot.answering.similarity import Similarity
 from qabot.errors import require_count, require_instance, require_text
 from qabot.lru import LRU
 from qabot.models import Answer, Document, Hit, Turn
-from qabot.retriever import Retriever, index_terms
-from qabot.semantic import SentenceVectors
+from qabot.retrieval.embeddings import SentenceVectors
+from qabot.retrieval.retriever import Retriever, index_terms
 
 
 class AnswerConfig(BaseModel):
@@ -93,8 +93,9 @@ class Bot:
     def __init__(self, retriever: Retriever, config: AnswerConfig | None = None,
                  model: AnswerModel | None = None,
                  semantic: SentenceVectors | None = None) -> None:
-        """``semantic``: the corpus's sentence vectors (``qabot.semantic.vectors_for``) to
-        answer with embeddings too, and the model fitted with them; None: lexical only."""
+        """``semantic``: the corpus's sentence vectors (``qabot.retrieval.embeddings.
+        vectors_for``) to answer with embeddings too, and the model fitted with them; None:
+        lexical only."""
         require_instance("retriever", retriever, Retriever)
         self.retriever = retriever
         self.config = config or AnswerConfig()
@@ -233,33 +234,24 @@ class Bot:
                                            similarity)
 
     def _search(self, query: Query, k: int, doc_ids: Collection[str] | None) -> list[Hit]:
-        """BM25's best ``k`` passages; with every sentence embedded, BM25 and the dense
-        ranking fused (``similarity.fuse``)."""
-        r = self.retriever
+        """The retriever's best ``k`` passages: BM25's, fused with the dense ranking when
+        every sentence is embedded."""
+        return self.retriever.search_terms(query.search, k, doc_ids,
+                                           dense=self.dense_scores(query.text))
+
+    def dense_scores(self, question: str) -> np.ndarray | None:
+        """Each passage's best sentence cosine to ``question`` (by position), for the
+        retriever to fuse with BM25; None without sentence vectors for every sentence."""
         vectors, similarity = self.semantic, self._similarity
         if vectors is None or similarity is None or not vectors.precomputed:
-            return r.search_terms(query.search, k=k, doc_ids=doc_ids)
-        lexical = r.search_terms(query.search, k=max(k, POOL), doc_ids=doc_ids)
-        table = r.passages
-        dense = vectors.passage_scores(similarity.question(query.text), r)
-        if dense is None:
-            return lexical[:k]
-        if doc_ids is not None:
-            allowed = np.zeros(len(dense), dtype=bool)
-            allowed[table.positions(doc_ids)] = True
-            dense = np.where(allowed, dense, -np.inf)
-        ranked = np.argsort(-dense, kind="stable")[: max(k, POOL)]
-        ranked = ranked[np.isfinite(dense[ranked])]
-        bm25 = {table.position(h.passage_id): h.score for h in lexical}
-        order = fuse(list(bm25), ranked.tolist(), k)
-        if any(p not in bm25 for p in order):
-            scores = r.index.scores(query.search)
-            bm25.update({p: float(scores[p]) for p in order if p not in bm25})
-        return [r.hit(p, bm25[p], rank) for rank, p in enumerate(order, start=1)]
+            return None
+        return vectors.passage_scores(similarity.question(question), self.retriever)
 
     def search(self, question: str, k: int = 10) -> list[Hit]:
-        """The passages the answerer would read for ``question`` (aliases added once)."""
-        return self.retriever.search_terms(self.reader.read(question).search, k=k)
+        """The passages the answerer would read for ``question`` (aliases added once; fused
+        with the dense ranking when semantic matching is on), as ``qabot eval`` scores
+        them."""
+        return self._search(self.reader.read(question), k, None)
 
     def _passage_terms(self, hit: Hit) -> frozenset[str]:
         doc = self.retriever.document(hit.doc_id)
