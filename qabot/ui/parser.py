@@ -137,9 +137,9 @@ def _common(p: argparse.ArgumentParser, k_default: int, semantic_default: str | 
 
 def _semantic_option(p: argparse.ArgumentParser, default: str | None = None) -> None:
     p.add_argument("--semantic", action=argparse.BooleanOptionalAction, default=None,
-                   help="match by meaning too, with sentence embeddings (needs qabot[semantic]; "
-                   "default: " + (default or "the config file's semantic, else on for "
-                                  "corpora up to 2,000 sentences when installed") + ")")
+                   help="match by meaning too, with sentence embeddings (default: "
+                   + (default or "the config file's semantic, else on for corpora up to "
+                      "2,000 sentences; --semantic embeds a larger one too") + ")")
 
 
 def build_parser(chat_words: bool = False) -> argparse.ArgumentParser:
