@@ -69,3 +69,13 @@ def test_abstaining_lists_related_passages_and_keeps_the_probability(tmp_path: P
     assert answer.abstained and answer.citations == [] and len(answer.related) == 1
     assert answer.answer.startswith(compose.NOT_IN_ARTICLES)
     assert answer.confidence == 0.123
+
+
+def test_a_relative_day_said_twice_in_one_quote_is_one_note(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "03/06 2026\n1\nThe firm filed today, and its chief spoke today at noon.\n",
+        encoding="utf-8")
+    bot = Bot(Retriever.from_corpus(load_corpus(tmp_path)))
+    answer = bot.ask("When did the chief speak?")
+    assert not answer.abstained
+    assert answer.notes == ["[1] “today” = 6 Mar 2026 (the article is dated 6 Mar 2026)."]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from qabot.answering.decide import (
     QUESTION_NAMES,
@@ -50,3 +53,43 @@ def test_question_row_reads_the_best_its_rivals_and_spread() -> None:
     assert gap == top - second and mass == probs.sum()
     assert docs == np.log1p(2)  # articles 0 and 1 have a candidate within half of the best
     assert (row[5:] == matrix[0]).all()
+
+
+def test_only_allowed_candidates_may_answer_and_none_allowed_is_no_answer() -> None:
+    where = np.array([[0, 0, 10], [0, 10, 20], [1, 0, 10]])
+    probs = np.array([0.9, 0.5, 0.4])
+    sizes = np.ones(3)
+    conf = {0: 0.9, 1: 0.8, 2: 0.7}.__getitem__
+    got = decide(where, probs, sizes, conf, 0.6, other_article=False,
+                 allowed=np.array([False, True, True]))
+    assert got.answered and got.chosen == (1,)  # the best, 0, was cited by the first part
+    none = decide(where, probs, sizes, conf, 0.6, allowed=np.zeros(3, dtype=bool))
+    assert not none.answered and none.chosen == () and none.best is None
+    # The second article may not be an excluded candidate either.
+    two = decide(where, probs, sizes, conf, 0.6, allowed=np.array([True, True, False]))
+    assert two.chosen == (0,)
+
+
+def test_the_second_part_of_a_two_part_question_may_not_cite_the_first_parts_sentence(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import small_bot
+
+    from qabot.answering.bot import Bot
+
+    bot = small_bot(tmp_path, {"gm.txt": "GM filed for bankruptcy at 12:00 UTC, and its chief "
+                               "held a press conference at 16:15 UTC.\n\nThe plan was praised."})
+    seen: list[tuple[str, tuple[tuple[str, int, int], ...]]] = []
+    real = Bot.consider
+
+    def spy(self: Bot, query, k, doc_ids=None, budget=1000, exclude=()):  # type: ignore[no-untyped-def]
+        seen.append((query.text, tuple(exclude)))
+        return real(self, query, k, doc_ids, budget, exclude)
+
+    monkeypatch.setattr(Bot, "consider", spy)
+    answer = bot.ask("When did GM file for bankruptcy, and when did its chief hold a press "
+                     "conference?")
+    assert len(seen) == 2 and seen[0][1] == ()
+    first = answer.citations[0]
+    assert seen[1][1] == ((first.doc_id, first.start, first.end),)
+    quotes = [c.quote for c in answer.citations]
+    assert len(quotes) == len(set(quotes))

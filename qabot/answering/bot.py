@@ -158,9 +158,10 @@ class Bot:
         return answer, found
 
     def _in_scopes(self, query: Query, k: int, scopes: Sequence[Collection[str] | None],
-                   budget: int = ANSWER_MAX_CHARS) -> Considered:
+                   budget: int = ANSWER_MAX_CHARS,
+                   exclude: Sequence[tuple[str, int, int]] = ()) -> Considered:
         for scope in scopes:
-            found = self.consider(query, k, scope, budget)
+            found = self.consider(query, k, scope, budget, exclude)
             if found.decision.answered:
                 break
         return found
@@ -197,12 +198,23 @@ class Bot:
         if not then.terms:
             return a
         room = ANSWER_MAX_CHARS - sum(len(a.candidates[i].text) + 1 for i in a.decision.chosen)
-        return joined(query, a, self._in_scopes(then, k, scopes, max(room, 1)))
+        # Two questions have two answers: the second part may not cite again what the first
+        # part cited (its best candidate is often the same sentence, which names both).
+        cited = [(a.candidates[i].doc.id, a.candidates[i].start, a.candidates[i].end)
+                 for i in a.decision.chosen]
+        return joined(query, a, self._in_scopes(then, k, scopes, max(room, 1), cited))
 
     def consider(self, query: Query, k: int, doc_ids: Collection[str] | None = None,
-                 budget: int = ANSWER_MAX_CHARS) -> Considered:
-        """Search, gather candidates, score them and decide, within ``doc_ids``."""
+                 budget: int = ANSWER_MAX_CHARS,
+                 exclude: Sequence[tuple[str, int, int]] = ()) -> Considered:
+        """Search, gather candidates, score them and decide, within ``doc_ids``; no
+        candidate overlapping an ``exclude`` span (document id, start, end) may answer."""
         hits, candidates, features = self.prepare(query, k, doc_ids)
+        allowed = None
+        if exclude:
+            allowed = np.array([not any(d == c.doc.id and c.start < e and s < c.end
+                                        for d, s, e in exclude) for c in candidates],
+                               dtype=bool)
         model = self.model
         probs = model.ranker.predict(features[:, columns(NAMES, model.ranker.features)])
         threshold = model.threshold if self.config.threshold is None else self.config.threshold
@@ -216,7 +228,8 @@ class Bot:
 
         decision = decide(where, probs, sizes(features), confidence, threshold,
                           self.config.other_article, model.policy,
-                          both=parts.two_sided(query.text), budget=budget)
+                          both=parts.two_sided(query.text), budget=budget,
+                          allowed=allowed)
         return Considered(query, hits, candidates, features, probs, decision)
 
     def prepare(self, query: Query, k: int, doc_ids: Collection[str] | None = None

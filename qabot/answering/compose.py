@@ -99,8 +99,10 @@ def date_notes(chosen: Sequence[Candidate], citations: Sequence[Citation],
         refs = day_references(cand.text, published)
         for ref in refs:
             if ref.relative and published is not None:
-                notes.append(f"[{cite.n}] “{ref.text}” = {human_date(ref.day.isoformat())} "
-                             f"(the article is dated {human_date(published.isoformat())}).")
+                note = (f"[{cite.n}] “{ref.text}” = {human_date(ref.day.isoformat())} "
+                        f"(the article is dated {human_date(published.isoformat())}).")
+                if note not in notes:  # "today" twice in one quote is one note
+                    notes.append(note)
         if refs:
             days.setdefault(cand.doc.id, []).append((cite.n, {r.day for r in refs}))
     if when and len(days) > 1:

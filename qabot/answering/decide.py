@@ -108,26 +108,30 @@ def _within(probs: np.ndarray, sizes: np.ndarray, lengths: np.ndarray, allowed: 
 def decide(where: np.ndarray, probs: np.ndarray, sizes: np.ndarray,
            confidence: Callable[[int], float], threshold: float,
            other_article: bool = True, policy: Policy | None = None, both: bool = False,
-           budget: int = ANSWER_MAX_CHARS) -> Decision:
+           budget: int = ANSWER_MAX_CHARS, allowed: np.ndarray | None = None) -> Decision:
     """Answer with the best candidate (``policy.sentence_cost`` per extra sentence) when its
     ``confidence`` (the answerability model's probability, for a candidate index) reaches
     ``threshold``. With ``other_article``, the best candidate of another article is cited
     too when its own confidence reaches the threshold or ``policy.second``, whichever is
     higher (``both``, a question that compares or asks of both sides: the threshold
     alone): a question about two articles' stories gets one sentence from each. All the
-    chosen quotes together stay within ``budget`` characters."""
+    chosen quotes together stay within ``budget`` characters. ``allowed``: the candidates
+    that may answer (None: all); the second part of a two-part question may not repeat what
+    the first part cited."""
     policy = policy or Policy(second=threshold)
     if not len(probs):
         return Decision(answered=False, confidence=0.0, chosen=(), best=None)
     lengths = where[:, 2] - where[:, 1]
     cost = policy.sentence_cost
-    chosen = _within(probs, sizes, lengths, np.ones(len(probs), dtype=bool), budget, cost)
-    assert chosen is not None
+    mask = np.ones(len(probs), dtype=bool) if allowed is None else allowed
+    chosen = _within(probs, sizes, lengths, mask, budget, cost)
+    if chosen is None:
+        return Decision(answered=False, confidence=0.0, chosen=(), best=None)
     p = confidence(chosen)
     if p < threshold:
         return Decision(answered=False, confidence=p, chosen=(), best=chosen)
     picks = [chosen]
-    others = where[:, 0] != where[chosen, 0]
+    others = (where[:, 0] != where[chosen, 0]) & mask
     room = budget - int(lengths[chosen]) - 1
     if other_article and others.any() and room > 0:
         second = _within(probs, sizes, lengths, others & (lengths <= room), room, cost)
