@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qabot.answering.bot import Bot
+from qabot.answering.bot import Bot, Considered
 from qabot.answering.model import AnswerModel
 from qabot.conversation import Conversation, checked
 from qabot.corpus.load import load_corpus
@@ -72,8 +72,9 @@ def load() -> NewsDev:
                    {k: int(v) for k, v in folds["articles"].items()}, scorer)
 
 
-def make_bot(corpus: Path, semantic: bool, model: AnswerModel | None = None) -> Bot:
-    """A bot over the folder as the CLI makes one (semantic: every sentence embedded)."""
+def make_bots(corpus: Path, semantic: bool, models: list[AnswerModel | None]) -> list[Bot]:
+    """Bots over the folder as the CLI makes one (semantic: every sentence embedded), one
+    per model, sharing one index and one set of sentence vectors (embedded once)."""
     retriever = Retriever.from_corpus(load_corpus(corpus))
     vectors = None
     if semantic:
@@ -82,26 +83,33 @@ def make_bot(corpus: Path, semantic: bool, model: AnswerModel | None = None) -> 
         if encoder is None:
             raise SystemExit(sem.status().reason)
         vectors = sem.vectors_for(retriever, encoder)
-    return Bot(retriever, model=model, semantic=vectors)
+    return [Bot(retriever, model=model, semantic=vectors) for model in models]
 
 
-def answer(bot: Bot, item: dict[str, Any]) -> dict[str, Any]:
-    """The JSON the CLI would print for ``item`` (the chat's last answer for a follow-up)."""
+def answer(bot: Bot, item: dict[str, Any]) -> tuple[dict[str, Any], Considered | None]:
+    """The JSON the CLI would print for ``item`` (the chat's last answer for a follow-up),
+    and the pipeline's last pass (None for a follow-up: its ranking needs the context)."""
+    found = None
     if item["type"] == "follow-up":
         talk = Conversation(bot)
         talk.ask(item["context"])
         got = talk.ask(item["question"])
     else:
-        got = checked(bot, bot.ask(item["question"]))
-    return json.loads(to_json(got))  # type: ignore[no-any-return]
+        reply, found = bot.respond(item["question"])
+        got = checked(bot, reply)
+    return json.loads(to_json(got)), found
 
 
-def answers(news: NewsDev, bot_for: Callable[[int], Bot]) -> dict[str, dict[str, Any]]:
-    """Every item answered by ``bot_for(its fold)``."""
-    return {it["id"]: answer(bot_for(news.fold[it["id"]]), it) for it in news.items}
+def answers(news: NewsDev, bot_for: Callable[[int], Bot]
+            ) -> tuple[dict[str, dict[str, Any]], dict[str, Considered | None]]:
+    """Every item answered by ``bot_for(its fold)``, and each one's last pass."""
+    got, passes = {}, {}
+    for it in news.items:
+        got[it["id"]], passes[it["id"]] = answer(bot_for(news.fold[it["id"]]), it)
+    return got, passes
 
 
-def evidence_hits(news: NewsDev, bot_for: Callable[[int], Bot]) -> dict[str, float]:
+def evidence_hits(news: NewsDev, passes: dict[str, Considered | None]) -> dict[str, float]:
     """Hit@1 and hit@3 of the evidence: the share of answerable questions (follow-ups
     aside: they need their context) whose ranker's 1 or 3 best candidates overlap an
     evidence quote, as ranked before any abstention (for a question of two parts, both
@@ -112,7 +120,7 @@ def evidence_hits(news: NewsDev, bot_for: Callable[[int], Bot]) -> dict[str, flo
         if it["type"] in news.scorer.NO_ANSWER or it["type"] == "follow-up":
             continue
         spans = news.scorer.evidence_spans(docs, it)
-        _, found = bot_for(news.fold[it["id"]]).respond(it["question"])
+        found = passes[it["id"]]
         rank = None
         if found is not None:
             order = sorted(range(len(found.candidates)), key=lambda i: -found.probs[i])
@@ -200,17 +208,17 @@ def main() -> int:
         start = time.perf_counter()
         if args.oof:
             suffix = "-semantic" if semantic else ""
-            bots = {f: make_bot(news.corpus, semantic, AnswerModel.load(
-                args.oof / f"fold-{f}{suffix}.json")) for f in range(FOLDS)}
+            bots = make_bots(news.corpus, semantic, [AnswerModel.load(
+                args.oof / f"fold-{f}{suffix}.json") for f in range(FOLDS)])
             bot_for: Callable[[int], Bot] = bots.__getitem__
         else:
             model = AnswerModel.load(args.model, semantic=semantic) if args.model else None
-            one = make_bot(news.corpus, semantic, model)
+            (one,) = make_bots(news.corpus, semantic, [model])
             bot_for = lambda _, bot=one: bot  # type: ignore[misc]  # noqa: E731
-        got = answers(news, bot_for)
+        got, passes = answers(news, bot_for)
         name = "semantic" if semantic else "lexical"
         rows[name] = figures(news, got)
-        rows[name].update(evidence_hits(news, bot_for))
+        rows[name].update(evidence_hits(news, passes))
         rows[name]["seconds"] = time.perf_counter() - start
     if args.json:
         print(json.dumps({k: {x: y for x, y in v.items() if x != "fails"}
