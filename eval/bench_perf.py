@@ -26,14 +26,14 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import squad_data
 
 VOCAB = 200_000
 
 
 def _scifact() -> Path:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import squad_data
-
     return squad_data.bench_dir("scifact") / "scifact" / "corpus.jsonl"
 
 

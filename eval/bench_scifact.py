@@ -19,6 +19,9 @@ from pathlib import Path
 import ir_measures
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import squad_data
 
 from qabot.corpus.load import load_corpus
 from qabot.corpus.passages import PassageConfig
@@ -68,9 +71,6 @@ def main() -> None:
     parser.add_argument("--sweep", action="store_true", help="also try other BM25 settings")
     args = parser.parse_args()
     if args.data is None:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        import squad_data
-
         args.data = squad_data.bench_dir("scifact") / "scifact"
     qrels = [
         ir_measures.Qrel(q, d, int(r))

@@ -19,6 +19,9 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import squad_data
 
 from qabot.answering.bot import Bot
 from qabot.answering.query import classify
@@ -82,9 +85,6 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
     args = parser.parse_args()
     if args.data is None:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        import squad_data
-
         args.data = squad_data.bench_dir("squad-v1.1") / "squad-v1.1" / "dev-v1.1.json"
     corpus, questions = load(args.data)
     if args.limit:

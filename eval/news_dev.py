@@ -28,12 +28,16 @@ from types import ModuleType
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import squad_data
 
 from qabot.answering.bot import Bot, Considered
 from qabot.answering.model import AnswerModel
 from qabot.conversation import Conversation, checked
 from qabot.corpus.load import load_corpus
 from qabot.evaluation.bounds import outside_bounds, read_thresholds
+from qabot.models import overlaps
 from qabot.retrieval.retriever import Retriever
 from qabot.ui.render import to_json
 
@@ -42,8 +46,6 @@ FOLDS = 5
 
 def news_dir() -> Path:
     """``$QABOT_BENCH/news-dev``, else ../shared/bench/news-dev beside the project."""
-    import squad_data
-
     return squad_data.bench_dir("news-dev") / "news-dev"
 
 
@@ -126,7 +128,7 @@ def evidence_hits(news: NewsDev, passes: dict[str, Considered | None]) -> dict[s
             order = sorted(range(len(found.candidates)), key=lambda i: -found.probs[i])
             for r, i in enumerate(order, start=1):
                 c = found.candidates[i]
-                if any(d == c.doc.id and c.start < e and s < c.end for d, s, e in spans):
+                if overlaps(c.doc.id, c.start, c.end, spans):
                     rank = r
                     break
         ranks.append(rank)

@@ -56,7 +56,7 @@ from qabot.answering.decide import QUESTION_NAMES, best, question_row, spans
 from qabot.answering.features import LEXICAL_NAMES, NAMES, sizes
 from qabot.answering.model import MODEL_FORMAT, AnswerModel, Part, default_model_path
 from qabot.evaluation.metrics import normalize_answer
-from qabot.models import Corpus
+from qabot.models import Corpus, overlaps
 from qabot.retrieval.embeddings import MODEL_PACKAGE, MODEL_SHA256, MODEL_VERSION
 from qabot.retrieval.retriever import Retriever
 
@@ -307,8 +307,8 @@ def collect_news(semantic: bool, k: int = K) -> NewsData:
                 continue
             x, cands, where = found
             on = answerable and setting == NEWS_FULL
-            overlap = np.array([any(c.doc.id == d and c.start < e and s < c.end
-                                    for d, s, e in evidence) for c in cands], dtype=bool)
+            overlap = np.array([overlaps(c.doc.id, c.start, c.end, evidence) for c in cands],
+                               dtype=bool)
             holds = np.array([bool(keys) and all(t in norm(c.text) for t in keys)
                               for c in cands], dtype=bool)
             some = np.array([any(t in norm(c.text) for t in keys) for c in cands], dtype=bool)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,6 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 def line_number(text: str, pos: int) -> int:
     """The line (from 1) of ``text`` that offset ``pos`` is on."""
     return text.count("\n", 0, pos) + 1
+
+
+def overlaps(doc_id: str, start: int, end: int, spans: Iterable[tuple[str, int, int]]) -> bool:
+    """Whether ``doc_id[start:end]`` shares a character with any ``(doc_id, start, end)``
+    of ``spans``: a citation against evidence, or a candidate against what was cited."""
+    return any(d == doc_id and start < e and s < end for d, s, e in spans)
 
 
 class _Frozen(BaseModel):

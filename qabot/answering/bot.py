@@ -30,7 +30,7 @@ from qabot.answering.query import Query, QueryReader, clean
 from qabot.answering.similarity import Similarity
 from qabot.errors import require_count, require_instance, require_text
 from qabot.lru import LRU
-from qabot.models import Answer, Document, Hit, Turn
+from qabot.models import Answer, Document, Hit, Turn, overlaps
 from qabot.retrieval.embeddings import SentenceVectors
 from qabot.retrieval.retriever import Retriever, index_terms
 
@@ -212,9 +212,8 @@ class Bot:
         hits, candidates, features = self.prepare(query, k, doc_ids)
         allowed = None
         if exclude:
-            allowed = np.array([not any(d == c.doc.id and c.start < e and s < c.end
-                                        for d, s, e in exclude) for c in candidates],
-                               dtype=bool)
+            allowed = np.array([not overlaps(c.doc.id, c.start, c.end, exclude)
+                                for c in candidates], dtype=bool)
         model = self.model
         probs = model.ranker.predict(features[:, columns(NAMES, model.ranker.features)])
         threshold = model.threshold if self.config.threshold is None else self.config.threshold

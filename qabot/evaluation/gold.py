@@ -22,7 +22,7 @@ from qabot.evaluation.metrics import (
     retrieval_scores,
     strip_markers,
 )
-from qabot.models import Answer, Corpus
+from qabot.models import Answer, Corpus, overlaps
 
 GoldType = Literal[
     "why", "who", "when", "what", "how-many", "yes-no", "cross-doc", "date-attribution",
@@ -130,10 +130,6 @@ def _iso(corpus: Corpus, doc_id: str) -> str | None:
     return date.isoformat() if date else None
 
 
-def _overlaps(doc_id: str, start: int, end: int, spans: Iterable[tuple[str, int, int]]) -> bool:
-    return any(d == doc_id and start < e and s < end for d, s, e in spans)
-
-
 # -- the run ---------------------------------------------------------------------------------
 
 
@@ -216,21 +212,21 @@ def evaluate(bot: Bot, gold: Sequence[GoldItem], k: int | None = None) -> Report
             result.f1 = f1_score(text, item.answers)
             cits = answer.citations
             result.citation_precision = (
-                sum(_overlaps(c.doc_id, c.start, c.end, spans) for c in cits) / len(cits)
+                sum(overlaps(c.doc_id, c.start, c.end, spans) for c in cits) / len(cits)
                 if cits else 0.0
             )
             result.citation_recall = sum(
-                any(_overlaps(c.doc_id, c.start, c.end, [s]) for c in cits) for s in spans
+                any(overlaps(c.doc_id, c.start, c.end, [s]) for c in cits) for s in spans
             ) / len(spans)
             result.dates_ok = all(c.date == _iso(corpus, c.doc_id) for c in cits)
         else:
             result.citation_precision = 0.0
             result.citation_recall = 0.0
         hits = bot.search(answer.interpreted_as, k=10)
-        relevance = [_overlaps(h.doc_id, h.start, h.end, spans) for h in hits]
+        relevance = [overlaps(h.doc_id, h.start, h.end, spans) for h in hits]
         evidence_docs = {d for d, _, _ in spans}
         total = sum(
-            _overlaps(p.doc_id, p.start, p.end, spans)
+            overlaps(p.doc_id, p.start, p.end, spans)
             for p in (passages[i] for i in passages.positions(evidence_docs))
         )
         result.retrieval = retrieval_scores(relevance, total)
