@@ -28,7 +28,7 @@ from qabot.corpus.load import document_from_text, load_corpus
 from qabot.errors import CorpusError
 from qabot.retrieval.retriever import Retriever
 from qabot.text.segment import MAX_SENTENCE_CHARS, segment_bounds
-from qabot.ui import cli
+from qabot.ui import cli, output
 from qabot.ui.render import safe, safe_line, to_json
 
 QUESTION = "How many monthly active users did the Qwen App secure?"
@@ -450,11 +450,11 @@ def test_a_line_without_end_is_read_in_bounded_memory() -> None:
     stream = io.TextIOWrapper(io.BytesIO(b"\0" * 20_000_000 + b"\nwho?\n"))
     tracemalloc.start()
     try:
-        lines = list(cli._lines(stream))
+        lines = list(output.lines(stream))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert [len(line) for line in lines] == [cli.MAX_LINE_CHARS, 4]
+    assert [len(line) for line in lines] == [output.MAX_LINE_CHARS, 4]
     assert peak < 5_000_000  # the 20 MB line is never held whole
 
 
