@@ -112,6 +112,22 @@ class Hit(_Frozen):
                              "starts (None for a .jsonl record).")
 
 
+class DatedMention(_Frozen):
+    """A time expression of an article, resolved: ``text`` is the document's
+    ``text[start:end]``; ``date`` the first day of the period it names."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    date: dt.date
+    precision: str = Field(description="day, week, month or year.")
+    relative: bool = Field(description="Resolved against the article's date or the day the "
+                                       "narrative is on, not read whole.")
+    sentence_start: int = Field(description="Where the sentence it is in starts.")
+    sentence_end: int
+
+
 class Citation(_Frozen):
     """One numbered source of an answer: ``quote == file_text[start:end]``."""
 
@@ -126,6 +142,14 @@ class Citation(_Frozen):
     score: float
     line: int | None = Field(default=None, description="The file's line where the quote "
                              "starts (None for a .jsonl record).")
+
+    @classmethod
+    def of(cls, n: int, doc: Document, start: int, end: int, score: float) -> Citation:
+        """Citation ``n`` of ``doc.text[start:end]``: its quote is exactly that text."""
+        return cls(n=n, doc_id=doc.id, title=doc.title,
+                   date=doc.date.isoformat() if doc.date else None, source=doc.source,
+                   quote=doc.text[start:end], start=start, end=end, score=round(score, 4),
+                   line=doc.line_at(start))
 
 
 class Turn(_Frozen):
@@ -158,3 +182,25 @@ class Answer(_Frozen):
             abstained=self.abstained,
             doc_ids=tuple(dict.fromkeys(c.doc_id for c in self.citations)),
         )
+
+
+class TimelineEvent(_Frozen):
+    """One dated event of a timeline: the sentence that dates it, verbatim and cited."""
+
+    date: dt.date = Field(description="The first day of the period the text names.")
+    precision: str = Field(description="day, week, month or year.")
+    mention: str = Field(description="The words that date it, as the article has them.")
+    quote: str = Field(description="The sentence, verbatim (the citation's quote).")
+    citation: Citation
+    disagrees_with: list[int] = Field(
+        default_factory=list, description="Positions (from 0) in ``events`` of the same "
+        "event dated differently by another article.")
+
+
+class Timeline(_Frozen):
+    """The dated events about ``query`` (all, when None), oldest first."""
+
+    query: str | None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    events: list[TimelineEvent]

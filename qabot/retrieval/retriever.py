@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from qabot.corpus.dates import DateTable
 from qabot.corpus.load import load_corpus
 from qabot.corpus.passages import PassageConfig, PassageTable, document_windows
 from qabot.errors import require_count, require_instance, require_text
-from qabot.models import Corpus, Document, Hit, Passage
+from qabot.models import Corpus, DatedMention, Document, Hit, Passage
 from qabot.retrieval.fusion import Fusion, fuse
 from qabot.retrieval.index import BM25Index, BM25Params
 from qabot.text.analysis import Analyzer, AnalyzerConfig, spelling_variants
 from qabot.text.entities import EntityTable
+from qabot.text.eventdates import time_mentions
 
 
 class Retriever:
@@ -29,14 +32,17 @@ class Retriever:
         index: BM25Index,
         analyzer: Analyzer,
         entities: EntityTable | None = None,
+        dates: DateTable | None = None,
     ) -> None:
         self.corpus = corpus
         self.passages = passages
+        self.dates = dates if dates is not None else DateTable(corpus.documents)
         self.index = index
         self.analyzer = analyzer
         self._entities = entities
         self._entities_lock = threading.Lock()  # built once, also when threads share this
         self._docs = {doc.id: doc for doc in corpus.documents}
+        self._positions = {doc.id: i for i, doc in enumerate(corpus.documents)}
         self.cache_path: Path | None = None  # the index file this came from or went to
         self.from_cache = False  # loaded from a saved index (the corpus was seen before)
         self._cache_key = ""
@@ -117,8 +123,8 @@ class Retriever:
                 say(f"cannot use the cache folder: {exc.strerror or exc}; going on without it")
             if path is not None and path.exists() and not rebuild:
                 try:
-                    cut, index = store.load(path, key, corpus)
-                    loaded = cls(corpus, cut, index, analyzer)
+                    cut, index, dates = store.load(path, key, corpus)
+                    loaded = cls(corpus, cut, index, analyzer, dates=dates)
                     loaded.cache_path, loaded._cache_key = path, key
                     loaded.from_cache = True
                     return loaded
@@ -128,7 +134,7 @@ class Retriever:
         if path is not None and built.passages:
             try:
                 store.save(path, key, built.passages, built.index,
-                           [d.id for d in corpus.documents])
+                           [d.id for d in corpus.documents], built.dates)
                 built.cache_path, built._cache_key = path, key
                 store.supersede(corpus.origin, path, say)
                 if rebuild:  # the sentence vectors kept beside the index go with it
@@ -145,6 +151,7 @@ class Retriever:
               ) -> Retriever:
         """Cut and index in one pass; passages go straight into a compact table."""
         table = PassageTable(corpus.documents)
+        dates = DateTable(corpus.documents)
         docs = corpus.documents
 
         def tokens() -> Iterator[list[str]]:
@@ -152,13 +159,16 @@ class Retriever:
                 # The title and each heading are tokenized once per document, not once per
                 # passage (a 1.4 MB heading over 7,000 passages took 90 s and 2.7 GB).
                 heads: dict[str | None, list[str]] = {}
+                sentences: list[tuple[int, int]] = []  # each once (passages overlap)
                 for section, window in document_windows(doc, passages):
                     table.add(doc.id, section, window)
+                    sentences += [b for b in window if not sentences or b[0] >= sentences[-1][1]]
                     text = doc.text[window[0][0] : window[-1][1]]
                     head = heads.get(section)
                     if head is None:
                         head = heads[section] = head_terms(analyzer, doc, section)
                     yield head + analyzer.tokenize(text)
+                dates.add(i, time_mentions(doc.text, doc.date, sentences=sentences))
                 if progress is not None and i % 100 == 0:
                     progress(i, len(docs))
             if not table:
@@ -167,7 +177,7 @@ class Retriever:
                 progress(len(docs), len(docs))
 
         index = BM25Index.build(tokens(), bm25)
-        return cls(corpus, table, index, analyzer)
+        return cls(corpus, table, index, analyzer, dates=dates)
 
     @classmethod
     def from_path(cls, path: str | Path | None = None) -> Retriever:
@@ -193,6 +203,34 @@ class Retriever:
 
     def document(self, doc_id: str) -> Document:
         return self._docs[doc_id]
+
+    def documents(self, doc_ids: Collection[str] | None = None, since: dt.date | None = None,
+                  until: dt.date | None = None) -> list[Document]:
+        """The documents (of ``doc_ids``, all when None) published within [``since``,
+        ``until``] (either may be None), in corpus order. With a bound, an undated
+        document is left out: nothing is guessed about when it was published."""
+        docs: Iterable[Document] = self.corpus.documents
+        if doc_ids is not None:
+            wanted = set(doc_ids)
+            docs = (d for d in docs if d.id in wanted)
+        if since is not None or until is not None:
+            docs = (d for d in docs if d.date is not None
+                    and (since is None or d.date >= since) and (until is None or d.date <= until))
+        return list(docs)
+
+    def mentions(self, doc_ids: Collection[str] | None = None, since: dt.date | None = None,
+                 until: dt.date | None = None, within: Sequence[Hit] | None = None
+                 ) -> list[DatedMention]:
+        """The resolved time mentions (read when the index was built) of these documents,
+        whose period meets [``since``, ``until``], in corpus order; only those inside the
+        passages of ``within`` when given."""
+        positions = None
+        if doc_ids is not None:
+            positions = [self._positions[d] for d in doc_ids if d in self._positions]
+        spans = None
+        if within is not None:
+            spans = [(self._positions[h.doc_id], h.start, h.end) for h in within]
+        return self.dates.select(positions, since, until, spans)
 
     def hit(self, position: int, score: float, rank: int) -> Hit:
         # Only the bounds are needed: no sentence records for a hit.

@@ -22,6 +22,7 @@ import numpy as np
 import regex
 
 from qabot import __version__, paths
+from qabot.corpus.dates import DateTable
 from qabot.corpus.passages import PassageConfig, PassageTable
 from qabot.models import Corpus
 from qabot.paths import atomic_write, atomic_write_bytes, remove_stale_temp
@@ -29,7 +30,7 @@ from qabot.retrieval.index import BM25Index, BM25Params
 from qabot.text.analysis import AnalyzerConfig
 from qabot.text.entities import EntityTable
 
-FORMAT = "qabot-index-2"  # 2: a checksum, dtype and shape of every array in meta
+FORMAT = "qabot-index-3"  # 2: a checksum, dtype and shape of every array in meta; 3: dates
 
 
 class StaleCache(Exception):
@@ -114,7 +115,7 @@ def index_path(key: str) -> Path:
 
 
 def save(path: Path, key: str, passages: PassageTable, index: BM25Index,
-         doc_ids: list[str]) -> None:
+         doc_ids: list[str], dates: DateTable) -> None:
     arrays = {
         "indptr": index.indptr, "postings": index.postings, "weights": index.weights,
         "idf": index.idf_values,
@@ -123,6 +124,7 @@ def save(path: Path, key: str, passages: PassageTable, index: BM25Index,
         "s_ptr": np.asarray(passages.sent_ptr, dtype=np.int64),
         "s_start": np.asarray(passages.sent_start, dtype=np.int64),
         "s_end": np.asarray(passages.sent_end, dtype=np.int64),
+        **dates.arrays(),
     }
     meta = {
         "format": FORMAT, "key": key, "docs": doc_ids, "sections": passages.sections,
@@ -141,7 +143,9 @@ def save(path: Path, key: str, passages: PassageTable, index: BM25Index,
 
 # What kind of numbers each saved array holds (numpy dtype kinds: signed integer, float).
 _KINDS = {"indptr": "i", "postings": "i", "weights": "f", "idf": "f", "p_doc": "i",
-          "p_section": "i", "s_ptr": "i", "s_start": "i", "s_end": "i"}
+          "p_section": "i", "s_ptr": "i", "s_start": "i", "s_end": "i",
+          "t_doc": "i", "t_start": "i", "t_end": "i", "t_day": "i", "t_precision": "i",
+          "t_relative": "i", "t_sent_start": "i", "t_sent_end": "i"}
 
 
 def _describe(a: np.ndarray) -> list[Any]:
@@ -164,7 +168,8 @@ def _check_arrays(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
             raise ValueError(f"array {name} not finite")
 
 
-def load(path: Path, key: str, corpus: Corpus) -> tuple[PassageTable, BM25Index]:
+def load(path: Path, key: str, corpus: Corpus
+         ) -> tuple[PassageTable, BM25Index, DateTable]:
     """The saved passages, index and names for ``corpus``; StaleCache if anything is off."""
     try:
         with os.fdopen(paths.open_regular(path, follow=False), "rb") as f, np.load(
@@ -188,7 +193,7 @@ def load(path: Path, key: str, corpus: Corpus) -> tuple[PassageTable, BM25Index]
 
 
 def _rebuild(meta: dict[str, Any], a: dict[str, np.ndarray], corpus: Corpus
-             ) -> tuple[PassageTable, BM25Index]:
+             ) -> tuple[PassageTable, BM25Index, DateTable]:
     doc_ids = [str(d) for d in meta["docs"]]
     if doc_ids != [d.id for d in corpus.documents]:
         raise ValueError("documents differ")
@@ -218,7 +223,26 @@ def _rebuild(meta: dict[str, Any], a: dict[str, np.ndarray], corpus: Corpus
                                      s_start, s_end)
     index = BM25Index(vocab, indptr, postings, weights, a["idf"], n,
                       BM25Params.model_validate(meta["params"]))
-    return table, index
+    return table, index, _dates(a, corpus, lengths)
+
+
+def _dates(a: dict[str, np.ndarray], corpus: Corpus, lengths: np.ndarray) -> DateTable:
+    """The saved time mentions, checked: each within its document, its day a real date and
+    its precision one of the four."""
+    cols = [a[f"t_{name}"] for name in ("doc", "start", "end", "day", "precision",
+                                          "relative", "sent_start", "sent_end")]
+    doc, start, end, day, precision, relative, sent_start, sent_end = cols
+    if len({len(c) for c in cols}) != 1:
+        raise ValueError("date shapes")
+    if len(doc) and ((doc < 0).any() or (doc >= len(lengths)).any() or (start < 0).any()
+                     or (end <= start).any() or (end > lengths[doc]).any()
+                     or (day < 1).any() or (day > 3_652_059).any()  # date.max's ordinal
+                     or (precision < 0).any() or (precision > 3).any()
+                     or ((relative != 0) & (relative != 1)).any()
+                     or (sent_start > start).any() or (sent_end < end).any()):
+        raise ValueError("date rows")
+    return DateTable.from_arrays(corpus.documents, doc, start, end, day, precision, relative,
+                                 sent_start, sent_end)
 
 
 def entities_path(index_file: Path) -> Path:

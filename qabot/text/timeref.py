@@ -45,7 +45,7 @@ class DayReference:
     relative: bool
 
 
-def _month(name: str) -> int:
+def month_number(name: str) -> int:
     name = name.casefold().rstrip(".")
     return MONTH_NAMES.index(name) + 1 if name in MONTH_NAMES else _MONTH_ABBREVIATIONS[name]
 
@@ -67,7 +67,7 @@ def day_references(text: str, published: date | None) -> list[DayReference]:
         else:
             continue
         try:
-            resolved = date(year, _month(month), day)
+            resolved = date(year, month_number(month), day)
         except ValueError:
             continue  # "February 30"
         if not year_text and published is not None and resolved - published > _LATER:
@@ -95,6 +95,18 @@ def human_date(iso: str | None) -> str:
         return "date unknown"
     year, month, day = iso.split("-")
     return f"{int(day)} {MONTH_NAMES[int(month) - 1][:3].capitalize()} {year}"
+
+
+def human_period(day: date, precision: str) -> str:
+    """A resolved time as a reader says it: "4 Mar 2026", "week of 2 Mar 2026", "Mar
+    2026", "2026"."""
+    if precision == "day":
+        return human_date(day.isoformat())
+    if precision == "week":
+        return f"week of {human_date(day.isoformat())}"
+    if precision == "month":
+        return f"{MONTH_NAMES[day.month - 1][:3].capitalize()} {day.year}"
+    return str(day.year)
 
 
 class DateError(ValueError):
@@ -148,7 +160,7 @@ def parse_date(value: str) -> date:
     if m and (m.group("year") or m.group("year2")):
         try:
             return date(int(m.group("year") or m.group("year2")),
-                        _month(m.group("month") or m.group("month2")),
+                        month_number(m.group("month") or m.group("month2")),
                         int(m.group("day") or m.group("day2")))
         except ValueError as exc:
             raise DateError(f"invalid date {text!r}") from exc
