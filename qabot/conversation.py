@@ -6,6 +6,7 @@ bot through one of these.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -19,9 +20,12 @@ if TYPE_CHECKING:
 class Conversation:
     """``Conversation(bot).ask("who is Zhou Hao?")``, then ``.ask("who did he report to?")``."""
 
-    def __init__(self, bot: Bot, k: int | None = None) -> None:
+    def __init__(self, bot: Bot, k: int | None = None, since: dt.date | None = None,
+                 until: dt.date | None = None) -> None:
         self.bot = bot
         self.k = k
+        self.since = since  # only articles published within [since, until]
+        self.until = until
         self.turns: list[Turn] = []
         self.last: Answer | None = None
         # A conversation is one thread of turns: threads sharing one take turns (each
@@ -31,7 +35,8 @@ class Conversation:
     def ask(self, question: str) -> Answer:
         with self._lock:
             answer = checked(self.bot, self.bot.ask(question, history=tuple(self.turns),
-                                                    k=self.k))
+                                                    k=self.k, since=self.since,
+                                                    until=self.until))
             self.turns.append(answer.as_turn())
             self.last = answer
             return answer

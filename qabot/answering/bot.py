@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from qabot.answering.followup import main_entity, resolve
 from qabot.answering.model import AnswerModel, columns
 from qabot.answering.query import Query, QueryReader, clean
 from qabot.answering.similarity import Similarity
+from qabot.answering.timescope import time_scope
 from qabot.errors import require_count, require_instance, require_text
 from qabot.lru import LRU
 from qabot.models import Answer, Document, Hit, Turn, overlaps
@@ -120,16 +122,19 @@ class Bot:
         return self._model
 
     def ask(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-            doc_ids: Collection[str] | None = None) -> Answer:
-        """Answer ``question`` from the articles (or only ``doc_ids``), citing every sentence.
+            doc_ids: Collection[str] | None = None, since: dt.date | None = None,
+            until: dt.date | None = None) -> Answer:
+        """Answer ``question`` from the articles (or only ``doc_ids``, and only those
+        published within [``since``, ``until``]), citing every sentence.
 
         ``history`` is the conversation so far, a sequence of ``Turn``. Raises TypeError
         for a question that is not a str, a history that is not a list or tuple of
         ``Turn``, or a ``k`` that is not an int; ValueError for k < 1."""
-        return self.respond(question, history, k, doc_ids)[0]
+        return self.respond(question, history, k, doc_ids, since, until)[0]
 
     def respond(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
-                doc_ids: Collection[str] | None = None) -> tuple[Answer, Considered | None]:
+                doc_ids: Collection[str] | None = None, since: dt.date | None = None,
+                until: dt.date | None = None) -> tuple[Answer, Considered | None]:
         """``ask``, with the pipeline's last pass (None when no search was made): what the
         benchmarks read the best candidate and its probability from."""
         require_text("question", question)
@@ -147,14 +152,36 @@ class Bot:
         if not query.terms:
             return compose.abstain(question, query.text, [], compose.NO_CONTENT), None
         k = self.config.passages if k is None else k
+        if since is not None or until is not None:
+            doc_ids = [d.id for d in self.retriever.documents(doc_ids, since, until)]
+            if not doc_ids:
+                return compose.abstain(question, query.text, [],
+                                       compose.no_article_between(since, until)), None
         # In a conversation, the articles the previous answer cited come first; the whole
-        # folder when they give nothing sure enough (see answering/followup.py).
+        # folder (or the articles asked for) when they give nothing sure enough (see
+        # answering/followup.py).
         scopes: list[Collection[str] | None] = [doc_ids]
-        if resolved.focus and doc_ids is None:
-            scopes = [resolved.focus, None]
+        if resolved.focus:
+            focus = [d for d in resolved.focus if doc_ids is None or d in set(doc_ids)]
+            if focus:
+                scopes = [focus, doc_ids]
+        # A question about a day, or about the latest report, reads the articles that date
+        # it first (answering/timescope.py).
+        dated = time_scope(self.retriever, query, doc_ids, self._search)
+        if dated is not None:
+            scopes = [dated.doc_ids, *scopes]
         found = self._answer_parts(question, query, k, scopes)
+        mentions = []
+        if query.kind == "when" and found.decision.answered:
+            chosen = {found.candidates[i].doc.id for i in found.decision.chosen}
+            mentions = self.retriever.mentions(chosen)
+        said = None
+        if dated is not None and dated.note and found.decision.answered and any(
+                found.candidates[i].doc.id == dated.doc_ids[0] for i in found.decision.chosen):
+            said = dated.note
         answer = compose.answer(query, found.decision, found.candidates, found.probs,
-                                found.hits, self.config.related)
+                                found.hits, self.config.related, mentions,
+                                self.retriever.analyzer.term, said)
         return answer, found
 
     def _in_scopes(self, query: Query, k: int, scopes: Sequence[Collection[str] | None],

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import numpy as np
+import regex
 
 from qabot.answering.candidates import Candidate
 from qabot.answering.decide import Decision
 from qabot.answering.query import Query
-from qabot.models import Answer, Citation, Document, Hit
-from qabot.text.timeref import day_references, human_date
+from qabot.models import Answer, Citation, DatedMention, Document, Hit
+from qabot.text.timeref import day_references, human_date, human_period
 
 NOT_IN_ARTICLES = "The articles don't say."
 NO_CONTENT = ("The question has no words to look for (only common words like 'what' or 'it'); "
@@ -19,20 +20,23 @@ NO_CONTENT = ("The question has no words to look for (only common words like 'wh
 EMPTY = "Please ask a question."
 
 
-def citation(n: int, doc: Document, start: int, end: int, score: float) -> Citation:
-    return Citation(
-        n=n, doc_id=doc.id, title=doc.title,
-        date=doc.date.isoformat() if doc.date else None, source=doc.source,
-        quote=doc.text[start:end], start=start, end=end, score=round(score, 4),
-        line=doc.line_at(start),
-    )
+def no_article_between(since: date | None, until: date | None) -> str:
+    """The abstention when no article was published in the range asked for."""
+    def say(d: date | None) -> str:
+        return human_date(d.isoformat()) if d else "…"
+    return (f"No article is dated between {say(since)} and {say(until)}; undated articles "
+            "are left out of a date range.")
 
 
 def answer(query: Query, decision: Decision, candidates: Sequence[Candidate],
-           probs: np.ndarray, hits: Sequence[Hit], related: int) -> Answer:
+           probs: np.ndarray, hits: Sequence[Hit], related: int,
+           mentions: Sequence[DatedMention] = (),
+           term: Callable[[str], str | None] = lambda _: None,
+           scope_note: str | None = None) -> Answer:
     """The answer for ``decision``: the chosen candidates in reading order (oldest article
     first when they come from several dated articles), or an abstention with the closest
-    passages as related reading."""
+    passages as related reading. A "when" answer leads with the first date its best
+    sentence gives (``mentions``: the resolved time mentions of the chosen articles)."""
     if not decision.answered:
         return abstain(query.question, query.text, hits[:related], NOT_IN_ARTICLES,
                        decision.confidence)
@@ -56,17 +60,55 @@ def answer(query: Query, decision: Decision, candidates: Sequence[Candidate],
         str(chosen[i].doc.date or ""), chosen[i].doc.id, chosen[i].start))
     chosen = [chosen[i] for i in order]
     scores = [scores[i] for i in order]
-    citations = [citation(n, c.doc, c.start, c.end, s)
+    citations = [Citation.of(n, c.doc, c.start, c.end, s)
                  for n, (c, s) in enumerate(zip(chosen, scores, strict=True), start=1)]
     if query.about_article:
         text = _article_date(chosen[0].doc)
     else:
         text = " ".join(f"{c.text} [{n}]" for n, c in enumerate(chosen, start=1))
+        lead = _lead_date(query, chosen, scores, mentions, term) if query.kind == "when" else None
+        if lead:
+            text = f"{lead}: {text}"
     return Answer(
         question=query.question, interpreted_as=query.text, answer=text, abstained=False,
         confidence=round(decision.confidence, 3), citations=citations,
-        notes=date_notes(chosen, citations, query.kind == "when"),
+        notes=[*([scope_note] if scope_note else []),
+               *date_notes(chosen, citations, query.kind == "when")],
     )
+
+
+def _lead_date(query: Query, chosen: Sequence[Candidate], scores: Sequence[float],
+               mentions: Sequence[DatedMention], term: Callable[[str], str | None]
+               ) -> str | None:
+    """The date a "when" answer leads with, as resolved in the index ("4 Mar 2026"): in
+    the best-scored candidate, the sentence that shares most of the question's terms among
+    those that name a time, and in it the time mention nearest a word of the question ("on
+    March 3" in "reported that evening that he had resigned on March 3"); None when no
+    sentence names a time. ``term``: a word's index term (the analyzer's)."""
+    best = chosen[max(range(len(chosen)), key=lambda i: scores[i])]
+    asked = set(query.search)
+    dated = []
+    for rank, sentence in enumerate(best.sentences):
+        inside = [m for m in mentions if m.doc_id == best.doc.id
+                  and sentence.start <= m.start and m.end <= sentence.end]
+        if inside:
+            dated.append((-len(asked & sentence.terms), rank, sentence, inside))
+    if not dated:
+        return None
+    _, _, sentence, inside = min(dated, key=lambda d: d[:2])
+    text = best.doc.text
+    places = [w.start() + sentence.start for w in _WORD.finditer(text, sentence.start,
+                                                                 sentence.end)
+              if term(w.group(0)) in asked]
+
+    def distance(m: DatedMention) -> int:
+        return min((abs(p - m.start) for p in places), default=0)
+
+    first = min(inside, key=lambda m: (distance(m), m.start))
+    return human_period(first.date, first.precision)
+
+
+_WORD = regex.compile(r"\w+(?:['’]\w+)*")
 
 
 def abstain(question: str, interpreted: str, related: Sequence[Hit], message: str,

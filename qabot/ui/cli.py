@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qabot.errors import QabotError
 from qabot.ui.loading import apply_settings, make_bot, semantic_line, sentence_vectors
@@ -33,6 +34,10 @@ from qabot.ui.parser import (
     build_parser,
 )
 
+if TYPE_CHECKING:
+    from qabot.models import Document
+    from qabot.retrieval.retriever import Retriever
+
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from qabot.conversation import checked
@@ -50,7 +55,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for number, question in enumerate(questions, start=1):
         check_length(question, lengths.get(number))
         try:
-            answer = checked(bot, bot.ask(question, k=args.k))
+            answer = checked(bot, bot.ask(question, k=args.k, since=args.since,
+                                          until=args.until))
         except (QabotError, ValueError) as exc:  # one bad line; the batch goes on
             failed += 1
             where = f"line {number}: " if batch else ""
@@ -82,7 +88,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     if bot.semantic is not None and dense is None:
         notice("the fused ranking needs every sentence embedded, and this corpus is over "
                "the size where that is done; ranking by BM25 alone")
-    hits = bot.retriever.search(query, k=args.k or SEARCH_HITS, dense=dense)
+    doc_ids = None
+    if args.since or args.until:
+        doc_ids = [d.id for d in bot.retriever.documents(since=args.since, until=args.until)]
+    hits = bot.retriever.search(query, k=args.k or SEARCH_HITS, doc_ids=doc_ids, dense=dense)
     if args.json:
         out(to_json({"query": query, "hits": [h.model_dump(mode="json") for h in hits]}))
     else:
@@ -97,13 +106,57 @@ def cmd_chat(args: argparse.Namespace) -> int:
     bot = make_bot(args.corpus, args.semantic, args.follow)
     loader = functools.partial(make_bot, semantic=args.semantic, follow=args.follow)
     if source.isatty() and sys.stdout.isatty():
-        return Repl(bot, k=args.k, json_mode=args.json, loader=loader).run()
+        repl = Repl(bot, k=args.k, json_mode=args.json, loader=loader)
+        repl.conversation.since, repl.conversation.until = args.since, args.until
+        return repl.run()
     # No prompt: a pipe in or out. Commands work as on a terminal; answers are plain text.
     what = "a line" if source.isatty() else "each line"
     notice(f"reading questions from standard input, {what} at a time "
            f"({'Ctrl-D' if source.isatty() else 'end of input'} to finish)")
     repl = Repl(bot, k=args.k, json_mode=args.json, colour=False, loader=loader)
+    repl.conversation.since, repl.conversation.until = args.since, args.until
     return repl.batch(lines(source))
+
+
+def _retriever(args: argparse.Namespace) -> Retriever:
+    """The corpus's index, without the answerer or the sentence model (timeline, docs)."""
+    from qabot.corpus.load import load_corpus
+    from qabot.retrieval.retriever import Retriever
+
+    loaded = load_corpus(args.corpus, follow=args.follow)
+    with Progress("indexing") as progress:
+        retriever = Retriever.from_corpus(loaded, cache=True, notice=notice,
+                                          progress=progress)
+    if not retriever.from_cache:
+        warn_grouped(loaded.warnings)
+    return retriever
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from qabot.answering.timeline import timeline
+    from qabot.ui.render import timeline_text, to_json
+
+    query = " ".join(args.query) or None
+    found = timeline(_retriever(args), query, since=args.since, until=args.until)
+    if args.json:
+        out(to_json(found))
+    else:
+        show(timeline_text(found))
+    return 0 if found.events else 1  # like grep: 1 when nothing is dated
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from qabot.ui.render import by_date, documents_text, to_json
+
+    retriever = _retriever(args)
+    docs = by_date(retriever.documents(since=args.since, until=args.until))
+    if args.json:
+        out(to_json({"documents": [
+            {"id": d.id, "title": d.title, "date": d.date.isoformat() if d.date else None,
+             "source": d.source} for d in docs]}))
+    else:
+        show(documents_text(docs))
+    return 0 if docs else 1
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -168,6 +221,15 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dates_line(documents: Sequence[Document], mentions: int) -> str:
+    """What `qabot index` says of time: the undated articles, counted (never guessed from
+    a file's time), and the time mentions resolved in the text."""
+    undated = sum(d.date is None for d in documents)
+    said = (f"{undated:,} of {len(documents):,} articles have no date" if undated
+            else f"every article of {len(documents):,} is dated")
+    return f"{said}; {mentions:,} time mention{'' if mentions == 1 else 's'} resolved in the text"
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     import time
 
@@ -191,6 +253,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     out(f"documents: {len(loaded.documents):,}\n"
         f"passages:  {len(retriever.passages):,}\n"
         f"terms:     {len(retriever.vocabulary()):,}\n"
+        f"dates:     {_dates_line(loaded.documents, len(retriever.mentions()))}\n"
         f"cache:     {path if size else '(not written)'} ({size / 1e6:.2f} MB)\n"
         f"semantic:  {said}\n"
         f"time:      {seconds:.2f} s")
@@ -199,7 +262,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ask": cmd_ask, "search": cmd_search, "chat": cmd_chat, "eval": cmd_eval,
-    "index": cmd_index,
+    "index": cmd_index, "timeline": cmd_timeline, "docs": cmd_docs,
     "cache": cmd_cache,
     "completion": cmd_completion,
 }

@@ -4,6 +4,7 @@ usage errors. Building it imports nothing beyond argparse (start-up time)."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from typing import Any, NoReturn
 
 from qabot import __version__
@@ -45,6 +46,15 @@ EPILOGS = {
     "index": """examples:
   qabot index
   qabot index --corpus ~/news
+""",
+    "timeline": """examples:
+  qabot timeline Lin
+  qabot timeline --since 2026-03-04 --until "March 5, 2026" memo
+  qabot timeline --json | jq '.events[] | [.date, .citation.source]'
+""",
+    "docs": """examples:
+  qabot docs
+  qabot docs --json --since 2026-03-01 | jq '.documents[].source'
 """,
     "completion": """examples:
   qabot completion bash > ~/.local/share/bash-completion/completions/qabot
@@ -100,6 +110,23 @@ class _Parser(argparse.ArgumentParser):
                   + "\n")
 
 
+def _day(value: str) -> dt.date:
+    """A --since/--until date, in any form a date header may take (timeref.parse_date)."""
+    from qabot.text.timeref import DateError, parse_date
+
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(f"{exc} (write a date such as 2026-03-05)") from None
+
+
+def _range_options(p: argparse.ArgumentParser, what: str = "articles published") -> None:
+    p.add_argument("--since", type=_day, metavar="DATE",
+                   help=f"only {what} on or after DATE (2026-03-05, \"March 5, 2026\", "
+                   "5/3/2026 when unambiguous); undated articles are left out")
+    p.add_argument("--until", type=_day, metavar="DATE", help=f"only {what} on or before DATE")
+
+
 def _k(value: str) -> int:
     try:
         k = int(value)
@@ -133,6 +160,7 @@ def _common(p: argparse.ArgumentParser, k_default: int, semantic_default: str | 
                    f"{k_default})")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     _semantic_option(p, semantic_default)
+    _range_options(p)
 
 
 def _semantic_option(p: argparse.ArgumentParser, default: str | None = None) -> None:
@@ -175,6 +203,25 @@ def build_parser(chat_words: bool = False) -> argparse.ArgumentParser:
                           description="Chat with follow-up questions. Reads one question per "
                           "line when standard input is not a terminal.")
     _common(chat, ANSWER_PASSAGES)
+
+    tl = sub.add_parser("timeline", help="the dated events about a query, oldest first",
+                        epilog=EPILOGS["timeline"], formatter_class=fmt,
+                        description="The events the articles date (\"on March 5\", "
+                        "\"yesterday\", \"that afternoon\"), resolved against each "
+                        "article's date, in order, each quoted and cited; a mark where two "
+                        "articles date one event differently.")
+    tl.add_argument("query", metavar="QUERY", nargs="*",
+                    help="what the events are about (default: every dated event)")
+    _corpus_option(tl, "a folder, a file or a .jsonl (default: as for ask)")
+    tl.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _range_options(tl, "events whose date meets the range: those")
+    docs = sub.add_parser("docs", help="the articles, by publication date",
+                          epilog=EPILOGS["docs"], formatter_class=fmt,
+                          description="List the corpus's articles oldest first, with title, "
+                          "date and file; undated ones last.")
+    _corpus_option(docs, "a folder, a file or a .jsonl (default: as for ask)")
+    docs.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _range_options(docs)
 
     ev = sub.add_parser("eval", help="score qabot against a gold question set",
                         epilog=EPILOGS["eval"], formatter_class=fmt,

@@ -3,6 +3,7 @@ and the command line flattens to plain, wrapped text."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import shutil
@@ -13,8 +14,8 @@ from typing import Any
 import regex
 from pydantic import BaseModel
 
-from qabot.models import Answer, Citation, Hit
-from qabot.text.timeref import human_date
+from qabot.models import Answer, Citation, Document, Hit, Timeline
+from qabot.text.timeref import human_date, human_period
 
 # What is never written raw to a terminal or a report, because a terminal acts on it: C0
 # controls other than tab and newline, DEL and the C1 controls (VTE, screen and mosh read
@@ -298,3 +299,37 @@ def transcript_markdown(turns: Sequence[tuple[str, Answer]]) -> str:
                     f"{c.start}–{c.end}): {quoted(one_line(c.quote))}"]
         out.append("")
     return "\n".join(out)
+
+
+def timeline_text(timeline: Timeline, width: int | None = None) -> str:
+    """A timeline for a reader: one entry per event, its date (with the precision the text
+    gives), the quote, and where it is from; a mark where articles disagree."""
+    if not timeline.events:
+        about = f" about “{one_line(timeline.query, 80)}”" if timeline.query else ""
+        return f"No dated events{about} in the articles."
+    blocks = []
+    for i, e in enumerate(timeline.events, start=1):
+        c = e.citation
+        head = f"{i:>3}. {human_period(e.date, e.precision)}  (“{one_line(e.mention, 60)}”)"
+        lines = [head, f"     {quoted(c.quote)}",
+                 f"     {source_line(c.title, c.date, c.source, c.line)}"]
+        if e.disagrees_with:
+            others = ", ".join(str(j + 1) for j in e.disagrees_with)
+            lines.append(f"     ! another article dates this differently: see {others}")
+        blocks.append("\n".join(lines))
+    return plain([("", "\n".join(blocks))], width)
+
+
+def documents_text(docs: Sequence[Document], counts: dict[str, int] | None = None) -> str:
+    """The articles, one line each: date, title, file (and passages, when counted)."""
+    lines = []
+    for d in docs:
+        date = human_date(d.date.isoformat()) if d.date else "undated"
+        extra = f" · {counts.get(d.id, 0)} passages" if counts is not None else ""
+        lines.append(f"{date:>12} · {one_line(d.title)} · {one_line(d.source)}{extra}")
+    return "\n".join(lines) if lines else "No articles."
+
+
+def by_date(docs: Sequence[Document]) -> list[Document]:
+    """Oldest first; undated articles last, in corpus order."""
+    return sorted(docs, key=lambda d: (d.date is None, d.date or dt.date.min))

@@ -17,8 +17,18 @@ from qabot.errors import QabotError
 from qabot.models import Answer
 from qabot.paths import create_new
 from qabot.text.segment import paragraphs
-from qabot.text.timeref import human_date
-from qabot.ui.render import Fragments, one_line, safe, source_line, transcript_markdown
+from qabot.text.timeref import DateError, human_date, parse_date
+from qabot.ui.render import (
+    Fragments,
+    by_date,
+    documents_text,
+    one_line,
+    safe,
+    source_line,
+    timeline_text,
+    to_json,
+    transcript_markdown,
+)
 
 if TYPE_CHECKING:
     from qabot.ui.repl.session import Repl
@@ -54,7 +64,8 @@ def _last_answer(repl: Repl) -> Answer | None:
 @command("/help", "this list")
 def help_command(repl: Repl, _: str) -> bool:
     lines = ["Ask a question in plain English, or use a command:"]
-    lines += [f"  {c.name:<9} {c.help}" for c in COMMANDS.values()]
+    width = max(len(name) for name in COMMANDS) + 1
+    lines += [f"  {c.name:<{width}} {c.help}" for c in COMMANDS.values()]
     if repl.batch_mode:
         lines.append("Reading one line at a time from standard input; /quit stops.")
     else:
@@ -125,16 +136,57 @@ def open_command(repl: Repl, arg: str) -> bool:
     return True
 
 
-@command("/docs", "the articles, with dates and passage counts")
+@command("/docs", "the articles by date, with passage counts")
 def docs(repl: Repl, _: str) -> bool:
-    counts = repl.bot.retriever.passages.counts()
-    lines = []
-    for d in repl.bot.retriever.corpus.documents:
-        date = human_date(d.date.isoformat()) if d.date else "–"
-        lines.append(f"{date:>12} · {one_line(d.title)} · {one_line(d.source)}"
-                     f" · {counts.get(d.id, 0)} passages")
-    repl.long([("", safe("\n".join(lines)) + "\n")])
+    retriever = repl.bot.retriever
+    shown = by_date(retriever.documents(since=repl.conversation.since,
+                                        until=repl.conversation.until))
+    repl.long([("", safe(documents_text(shown, retriever.passages.counts())) + "\n")])
     return True
+
+
+@command("/timeline", "/timeline [QUERY]: the dated events, oldest first")
+def timeline_command(repl: Repl, arg: str) -> bool:
+    from qabot.answering.timeline import timeline
+
+    found = timeline(repl.bot.retriever, arg or None, since=repl.conversation.since,
+                     until=repl.conversation.until)
+    if repl.json_mode:
+        repl.long([("", safe(to_json(found, indent=2)) + "\n")])
+    else:
+        repl.long([("", safe(timeline_text(found, repl._width())) + "\n")])
+    return True
+
+
+def _set_bound(repl: Repl, arg: str, which: str) -> bool:
+    """/since DATE, /until DATE: answers only from articles published then; "off" clears."""
+    if not arg:
+        current = getattr(repl.conversation, which)
+        repl.say(f"{which}: {human_date(current.isoformat()) if current else 'off'}.")
+        return True
+    if arg.casefold() in ("off", "none", "clear"):
+        setattr(repl.conversation, which, None)
+        repl.say(f"{which} off: every article is read.")
+        return True
+    try:
+        day = parse_date(arg)
+    except DateError as exc:
+        repl.say(f"{exc}; write a date such as 2026-03-05, or 'off'.", "class:error")
+        return True
+    setattr(repl.conversation, which, day)
+    repl.say(f"Only articles published {'on or after' if which == 'since' else 'on or before'} "
+             f"{human_date(day.isoformat())}.")
+    return True
+
+
+@command("/since", "/since DATE|off: only articles published on or after DATE")
+def since_command(repl: Repl, arg: str) -> bool:
+    return _set_bound(repl, arg, "since")
+
+
+@command("/until", "/until DATE|off: only articles published on or before DATE")
+def until_command(repl: Repl, arg: str) -> bool:
+    return _set_bound(repl, arg, "until")
 
 
 @command("/k", "/k N: how many passages to consider")

@@ -146,7 +146,7 @@ class Repl:
     def note(self, text: str) -> None:
         self.say(text, "class:note")
 
-    def _width(self) -> int:
+    def _width(self) -> int:  # also the commands' (ui/repl/commands.py)
         cols = 0
         if self._session is not None:
             try:
