@@ -178,3 +178,45 @@ def test_timeline_and_docs_commands(dated: Path, capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--until" in err and "13/13/2026" in err
     assert main(["timeline", "--corpus", str(dated), "nothing", "here"]) == 1
+
+
+@pytest.fixture
+def month(tmp_path: Path) -> Path:
+    folder = tmp_path / "month"
+    folder.mkdir()
+    files = {
+        "a.txt": ("Elm Street bridge closed\nMarch 3, 2026\n\n"
+                  "The Elm Street bridge was closed on Monday after inspectors found cracks."),
+        "c.txt": ("Library opens new wing\nMarch 22, 2026\n\n"
+                  "The public library opened its new children wing on Sunday."),
+        "d.txt": ("Spring marathon draws record crowd\n2 Apr 2026\n\n"
+                  "A record 12,000 runners took part in the spring marathon on Wednesday."),
+        "u.txt": "Undated note\n\nA note about runners and the library.",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_question_about_a_time_alone_is_answered_from_the_dates(month: Path) -> None:
+    bot = Bot(Retriever.from_corpus(load_corpus(month)))
+    april = bot.ask("What happened in April?")
+    assert april.answer.startswith("1 Apr 2026: A record 12,000 runners")
+    assert [c.source for c in april.citations] == ["d.txt"]
+    march = bot.ask("What happened in March?")
+    assert [c.source for c in march.citations] == ["a.txt", "c.txt"]  # oldest first
+    day = bot.ask("What happened on 22 March 2026?")
+    assert [c.source for c in day.citations] == ["c.txt"]
+    before = bot.ask("What happened before March 10, 2026?")
+    assert [c.source for c in before.citations] == ["a.txt"]
+    for answer in (april, march, day, before):
+        for c in answer.citations:
+            text = (month / c.source).read_text(encoding="utf-8")
+            assert text[c.start : c.end] == c.quote
+    newest = bot.ask("Which article is the most recent?")
+    assert [c.source for c in newest.citations] == ["d.txt"]
+    assert "newest of the 3 dated articles" in newest.notes[0]
+    oldest = bot.ask("What is the oldest article?")
+    assert [c.source for c in oldest.citations] == ["a.txt"]
+    # A topic beside the time goes the usual way (the time only scopes the search).
+    assert not bot.ask("How many runners took part in the marathon in April?").abstained

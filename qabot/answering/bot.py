@@ -29,12 +29,17 @@ from qabot.answering.followup import main_entity, resolve
 from qabot.answering.model import AnswerModel, columns
 from qabot.answering.query import Query, QueryReader, clean
 from qabot.answering.similarity import Similarity
-from qabot.answering.timescope import time_scope
+from qabot.answering.timescope import Period, asked_period, asks_only_time, time_scope
 from qabot.errors import require_count, require_instance, require_text
 from qabot.lru import LRU
-from qabot.models import Answer, Document, Hit, Turn, overlaps
+from qabot.models import Answer, DatedMention, Document, Hit, Turn, overlaps
 from qabot.retrieval.embeddings import SentenceVectors
 from qabot.retrieval.retriever import Retriever, index_terms
+from qabot.text.lexicon import EVENT_WORDS
+
+# A question about a time alone is answered with at most this many dated sentences, one an
+# article: issue 22's limit for an answer (3 sentences).
+TIME_ANSWER_ITEMS = 3
 
 
 class AnswerConfig(BaseModel):
@@ -149,14 +154,17 @@ class Bot:
         if resolved.clarify:
             return compose.abstain(question, resolved.text, [], resolved.clarify), None
         query = self.reader.read(question, resolved.text)
-        if not query.terms:
-            return compose.abstain(question, query.text, [], compose.NO_CONTENT), None
-        k = self.config.passages if k is None else k
         if since is not None or until is not None:
             doc_ids = [d.id for d in self.retriever.documents(doc_ids, since, until)]
             if not doc_ids:
                 return compose.abstain(question, query.text, [],
                                        compose.no_article_between(since, until)), None
+        timed = self._about_time(question, query, doc_ids)
+        if timed is not None:
+            return timed, None
+        if not query.terms:
+            return compose.abstain(question, query.text, [], compose.NO_CONTENT), None
+        k = self.config.passages if k is None else k
         # In a conversation, the articles the previous answer cited come first; the whole
         # folder (or the articles asked for) when they give nothing sure enough (see
         # answering/followup.py).
@@ -183,6 +191,67 @@ class Bot:
                                 found.hits, self.config.related, mentions,
                                 self.retriever.analyzer.term, said)
         return answer, found
+
+    def _about_time(self, question: str, query: Query, doc_ids: Collection[str] | None
+                    ) -> Answer | None:
+        """The answer to a question that names nothing but a time ("what happened in
+        April?", "which article is the most recent?"), read from the dates; None for any
+        other question (answering/timescope.py)."""
+        tokenize = self.analyzer.tokenize
+        terms = set(tokenize(query.text))
+        events = set(tokenize(" ".join(EVENT_WORDS)))
+        docs = self.retriever.documents(doc_ids)
+        if query.recency and asks_only_time(terms, set(), events):
+            dated = [d for d in docs if d.date is not None]
+            if not dated:
+                return None
+            pick = max if query.recency > 0 else min
+            doc = pick(dated, key=lambda d: d.date or dt.date.min)
+            assert doc.date is not None
+            start, end = self._lede(doc.id)
+            which = "newest" if query.recency > 0 else "oldest"
+            return compose.dated_answer(question, query.text, [
+                (doc, start, end, doc.date, "day")],
+                f"The {which} of the {len(dated)} dated articles is “{doc.title}” "
+                f"({doc.source}); the date is its publication date.")
+        period = asked_period(query.text, self.retriever.dates.days())
+        if period is None:
+            return None
+        mentions = self.retriever.mentions(doc_ids, period.since, period.until)
+        if not asks_only_time(terms, set(tokenize(period.words)), events):
+            return None
+        return self._in_period(question, query, docs, mentions, period)
+
+    def _in_period(self, question: str, query: Query, docs: Sequence[Document],
+                   mentions: Sequence[DatedMention], period: Period) -> Answer:
+        """What the articles date within ``period``: one sentence an article (its first
+        dated within the period, else its lede when it was published then), oldest first,
+        at most ``TIME_ANSWER_ITEMS``."""
+        items: dict[str, tuple[Document, int, int, dt.date, str]] = {}
+        for m in sorted(mentions, key=lambda m: (m.date, m.start)):
+            if period.since <= m.date <= period.until and m.doc_id not in items:
+                items[m.doc_id] = (self.retriever.document(m.doc_id), m.sentence_start,
+                                   m.sentence_end, m.date, m.precision)
+        for d in docs:
+            if d.date is not None and period.since <= d.date <= period.until and (
+                    d.id not in items):
+                items[d.id] = (d, *self._lede(d.id), d.date, "day")
+        if not items:
+            return compose.abstain(question, query.text, [],
+                                   f"No article dates anything {period.label}.")
+        ordered = sorted(items.values(), key=lambda i: (i[3], i[0].id))
+        shown = ordered[:TIME_ANSWER_ITEMS]
+        more = (f" {len(ordered) - len(shown)} more: qabot timeline --since "
+                f"{period.since} --until {period.until}." if len(ordered) > len(shown) else "")
+        return compose.dated_answer(
+            question, query.text, shown,
+            f"What the articles date {period.label}, oldest first, one sentence an "
+            f"article (an article published then gives its first sentence).{more}")
+
+    def _lede(self, doc_id: str) -> tuple[int, int]:
+        """The bounds of a document's first sentence."""
+        first = self.retriever.passage(f"{doc_id}#0").sentences[0]
+        return first.start, first.end
 
     def _in_scopes(self, query: Query, k: int, scopes: Sequence[Collection[str] | None],
                    budget: int = ANSWER_MAX_CHARS,

@@ -111,6 +111,19 @@ def _lead_date(query: Query, chosen: Sequence[Candidate], scores: Sequence[float
 _WORD = regex.compile(r"\w+(?:['’]\w+)*")
 
 
+def dated_answer(question: str, interpreted: str,
+                 items: Sequence[tuple[Document, int, int, date, str]], note: str) -> Answer:
+    """An answer read from the dates, not scored (a question that asks only what happened
+    at a time, or which article is the newest): each item (document, start, end, date,
+    precision) is a sentence, led by its date, cited; ``note`` says how it was chosen."""
+    citations = [Citation.of(n, doc, start, end, 1.0)
+                 for n, (doc, start, end, _, _) in enumerate(items, start=1)]
+    text = " ".join(f"{human_period(day, precision)}: {c.quote} [{c.n}]"
+                    for c, (_, _, _, day, precision) in zip(citations, items, strict=True))
+    return Answer(question=question, interpreted_as=interpreted, answer=text,
+                  abstained=False, confidence=1.0, citations=citations, notes=[note])
+
+
 def abstain(question: str, interpreted: str, related: Sequence[Hit], message: str,
             confidence: float = 0.0) -> Answer:
     """No answer: ``message`` says why; ``confidence`` is the (low) probability the best

@@ -7,13 +7,19 @@ articles (answering/followup.py). The dates are the index's (``Retriever.mention
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+
+import regex
+from dateutil.relativedelta import relativedelta
 
 from qabot.answering.query import Query
 from qabot.models import Hit
 from qabot.retrieval.retriever import Retriever
-from qabot.text.timeref import human_date
+from qabot.text.eventdates import time_mentions
+from qabot.text.lexicon import MONTHS
+from qabot.text.timeref import human_date, human_period, month_number
 
 # The passages whose articles are "the reports on" a latest/earliest question's topic: the
 # answerer's own default pool (AnswerConfig.passages).
@@ -34,12 +40,11 @@ def time_scope(retriever: Retriever, query: Query, doc_ids: Collection[str] | No
                ) -> TimeScope | None:
     """The articles to read first for ``query`` (ids in corpus order); None when the
     question names no day and asks for no latest or earliest report (or none is dated)."""
-    if query.days:
-        first, last = min(query.days), max(query.days)
-        named = {m.doc_id for m in retriever.mentions(doc_ids, first, last)
-                 if m.precision == "day" and m.date in query.days}
-        named |= {d.id for d in retriever.documents(doc_ids, first, last)
-                  if d.date in query.days}
+    period = asked_period(query.text, retriever.dates.days())
+    if period is not None:
+        named = {m.doc_id for m in retriever.mentions(doc_ids, period.since, period.until)
+                 if period.since <= m.date <= period.until}
+        named |= {d.id for d in retriever.documents(doc_ids, period.since, period.until)}
         ids = [d.id for d in retriever.documents(named)]
         return TimeScope(ids) if ids else None
     if query.recency:
@@ -55,3 +60,74 @@ def time_scope(retriever: Retriever, query: Query, doc_ids: Collection[str] | No
                 f"“{chosen.title}” ({human_date(chosen.date.isoformat())}, {chosen.source}).")
         return TimeScope([chosen.id], note)
     return None
+
+
+@dataclass(frozen=True)
+class Period:
+    """A time a question asks about: [since, until], and how a reader says it."""
+
+    since: dt.date
+    until: dt.date
+    label: str
+    words: str  # the question's words that name it
+
+
+def asked_period(text: str, dates: Sequence[dt.date]) -> Period | None:
+    """The day, month or year ``text`` asks about ("on 22 March 2026", "in April 2026",
+    "in 2008"); a month without a year ("in April") is the latest April the corpus's
+    ``dates`` (publication and event dates) fall in. None when it names no time."""
+    found = [m for m in time_mentions(text, None, sentences=[(0, len(text))])
+             if not m.relative]
+    if found:
+        m = found[0]
+        since, until = m.day, _period_end(m.day, m.precision)
+        label = human_period(m.day, m.precision)
+        cue = _CUE.search(text, 0, m.start)
+        if cue is not None:  # "before 2008": the time before it, not 2008
+            word = cue.group(1).casefold()
+            if word == "before":
+                since, until, label = dt.date.min, since - dt.timedelta(1), f"before {label}"
+            elif word in ("after", "since"):
+                since, until, label = until + dt.timedelta(word == "after"), dt.date.max, (
+                    f"{word} {label}")
+            else:  # by, until
+                since, until, label = dt.date.min, until, f"until {label}"
+        elif m.precision == "day":
+            label = f"on {label}"
+        else:
+            label = f"in {label}"
+        return Period(since, until, label, text[cue.start() if cue else m.start : m.end])
+    bare = _BARE_MONTH.search(text)
+    if bare is None or not bare.group(1)[0].isupper():
+        return None
+    month = month_number(bare.group(1))
+    years = sorted({d.year for d in dates if d.month == month})
+    if not years:
+        return None
+    first = dt.date(years[-1], month, 1)
+    return Period(first, _period_end(first, "month"), f"in {human_period(first, 'month')}",
+                  bare.group(0))
+
+
+# A constraint word right before the time: the period is on one side of it.
+_CUE = regex.compile(r"\b(before|after|since|until|till|by)\s+(?:the\s+)?$", regex.IGNORECASE)
+_BARE_MONTH = regex.compile(rf"\b(?:in|during|of)\s+({MONTHS})\b\.?(?!\s*[0-9])",
+                            regex.IGNORECASE)
+
+
+def _period_end(first: dt.date, precision: str) -> dt.date:
+    if precision == "day":
+        return first
+    if precision == "week":
+        return first + dt.timedelta(6)
+    if precision == "month":
+        return first + relativedelta(months=1, days=-1)
+    return dt.date(first.year, 12, 31)
+
+
+def asks_only_time(question_terms: Collection[str], time_terms: Collection[str],
+                   event_terms: Collection[str]) -> bool:
+    """Whether a question names nothing but a time and the fact of events ("what happened
+    in April?"): every term of it is a term of its time expressions or an event word."""
+    return bool(question_terms) and all(t in time_terms or t in event_terms
+                                        for t in question_terms)

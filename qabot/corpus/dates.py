@@ -69,6 +69,12 @@ class DateTable:
                 "t_sent_start": np.asarray(self.sent_start, dtype=np.int64),
                 "t_sent_end": np.asarray(self.sent_end, dtype=np.int64)}
 
+    def days(self) -> list[date]:
+        """Every distinct date the corpus knows, publication and event dates, sorted."""
+        known = {d.date for d in self._docs if d.date is not None}
+        known |= {date.fromordinal(int(x)) for x in np.unique(np.asarray(self.day)).tolist()}
+        return sorted(known)
+
     def select(self, doc_positions: Sequence[int] | None = None, since: date | None = None,
                until: date | None = None,
                within: Sequence[tuple[int, int, int]] | None = None) -> list[DatedMention]:

@@ -54,6 +54,14 @@ TIME_DEICTICS = frozenset(
     "today yesterday tomorrow tonight morning afternoon evening night week month year"
     " decade century ago earlier later recently".split()
 )
+# Words that ask what happened without naming a topic ("what happened in April?", "which
+# article is the most recent?"): English's general verbs of occurring and the nouns for
+# news and its items, as a thesaurus groups them.
+EVENT_WORDS = frozenset(
+    "happen happens happened happening occur occurs occurred take took place go went on"
+    " news article articles report reports story stories event events latest newest recent"
+    " earliest oldest first last new".split()
+)
 # Superlatives of time that ask for the newest or the oldest report ("which is the latest
 # article?", "the earliest report"): English's own, as a dictionary lists them.
 LATEST_WORDS = frozenset("latest newest".split()) | {"most recent"}
