@@ -26,6 +26,7 @@ class Conversation:
         self.k = k
         self.since = since  # only articles published within [since, until]
         self.until = until
+        self.doc_ids: list[str] | None = None  # only these articles (--doc)
         self.turns: list[Turn] = []
         self.last: Answer | None = None
         # A conversation is one thread of turns: threads sharing one take turns (each
@@ -35,8 +36,8 @@ class Conversation:
     def ask(self, question: str) -> Answer:
         with self._lock:
             answer = checked(self.bot, self.bot.ask(question, history=tuple(self.turns),
-                                                    k=self.k, since=self.since,
-                                                    until=self.until))
+                                                    k=self.k, doc_ids=self.doc_ids,
+                                                    since=self.since, until=self.until))
             self.turns.append(answer.as_turn())
             self.last = answer
             return answer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+
 
 class QabotError(Exception):
     """Base class: a problem the user can fix, with a one-line message."""
@@ -42,3 +44,30 @@ def require_instance(name: str, value: object, kind: type) -> None:
     """TypeError naming the argument unless ``value`` is a ``kind``."""
     if not isinstance(value, kind):
         raise TypeError(f"{name} must be a {kind.__name__}, not {type(value).__name__}")
+
+
+def require_ids(name: str, value: object, known: Collection[str]) -> list[str] | None:
+    """``value`` as a list when it is a collection of known document ids (None stays
+    None); TypeError for a str or a non-collection (a str would be read as its letters),
+    ValueError naming the ids that are not in the corpus."""
+    if value is None:
+        return None
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a collection of document ids (a list or set of "
+                        f"str), not {type(value).__name__}")
+    ids = list(value)
+    if not all(isinstance(i, str) for i in ids):
+        raise TypeError(f"{name} must hold str document ids")
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        shown = ", ".join(repr(i) for i in unknown[:3]) + (" …" if len(unknown) > 3 else "")
+        raise ValueError(f"{name}: not a document of this corpus: {shown}")
+    return ids
+
+
+def require_date(name: str, value: object) -> None:
+    """TypeError naming the argument unless ``value`` is a datetime.date or None."""
+    import datetime as dt
+
+    if value is not None and not isinstance(value, dt.date):
+        raise TypeError(f"{name} must be a datetime.date, not {type(value).__name__}")

@@ -101,7 +101,7 @@ def test_usage_errors_are_one_line_status_2(capsys, argv: list[str], message: st
     assert err.startswith(message) and err.count("\n") == 1 and "Traceback" not in err
 
 
-@pytest.mark.parametrize("command", ["ask", "search", "chat", "eval"])
+@pytest.mark.parametrize("command", ["ask", "search", "chat", "eval", "timeline", "docs"])
 def test_every_command_has_help_with_examples(capsys, command: str) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])
@@ -243,3 +243,24 @@ def test_the_chat_hint_does_not_leak_into_the_next_call(
         err = capsys.readouterr().err
         assert exc.value.code == 2 and "--bogus" in err
         assert ("qabot ask QUESTION" in err) == hinted
+
+
+def test_doc_narrows_ask_and_search_by_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "search", "--json", "--doc", f"{ARTICLE_B}.txt", "Lin")
+    assert code == 0 and {h["doc_id"] for h in json.loads(out)["hits"]} == {ARTICLE_B}
+    code, out, _ = run(capsys, "ask", "--json", "--doc", ARTICLE_B, "Who is Zhou Hao?")
+    assert {c["doc_id"] for c in json.loads(out)["citations"]} <= {ARTICLE_B}
+    code, _, err = run(capsys, "ask", "--doc", "nope.txt", "Who is Zhou Hao?")
+    assert code == 2 and err == ("qabot: error: --doc: not an article of this corpus: "
+                                 "'nope.txt' (qabot docs lists them)\n")
+
+
+def test_counts_read_as_english(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from qabot.ui.render import plural
+
+    assert [plural(1, "passage"), plural(2, "passage"), plural(1024, "file")] == [
+        "1 passage", "2 passages", "1,024 files"]
+    (tmp_path / "one.txt").write_text("Bread rose on Monday.\n", encoding="utf-8")
+    code, out, err = run(capsys, "index", "--corpus", str(tmp_path), "--warnings")
+    assert code == 0 and "dates:     1 of 1 article has no date; 0 time mentions" in out
+    assert err == "qabot: notice: no warnings about the corpus's files\n"

@@ -231,3 +231,21 @@ def test_gold_files_with_unknown_documents_or_blank_answers_name_the_line(
     path.write_text(json.dumps({**row, "answers": [" "]}) + "\n", encoding="utf-8")
     with pytest.raises(GoldSetError, match=r"gold.jsonl:1: answers.0"):
         load_gold(path)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_stopped_run_says_so_in_one_line(tmp_path: Path, sig: signal.Signals) -> None:
+    """Waits for what it checks: the chat reading a pipe that stays open, so the signal
+    always arrives inside qabot's own code (never during the interpreter's start-up)."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    proc = subprocess.Popen([sys.executable, "-m", "qabot", "chat"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stderr is not None
+    line = proc.stderr.readline()  # the notice that it reads standard input, now
+    assert b"reading questions from standard input" in line, line
+    proc.send_signal(sig)
+    _, rest = proc.communicate(timeout=60)
+    said = {signal.SIGINT: b"qabot: interrupted\n",
+            signal.SIGTERM: b"qabot: stopped by SIGTERM\n",
+            signal.SIGHUP: b"qabot: stopped by SIGHUP\n"}[sig]
+    assert rest == said and proc.returncode == 128 + sig

@@ -42,8 +42,9 @@ def test_banner_answer_and_ctrl_d(bot: Bot) -> None:
     code, out = transcript(bot, f"{USERS}\n\x04")
     assert code == 0
     text = flat(out)
-    assert text.startswith("qabot · 2 articles, 60 passages, 6 Mar 2026 – 13 Mar 2026 · "
-                           "/help for commands, Ctrl-D to quit ")
+    assert text.startswith("qabot · 2 articles, 60 passages, 6 Mar – 13 Mar 2026 · "
+                           "/help, Ctrl-D quits ")
+    assert len("qabot · 2 articles, 60 passages, 6 Mar – 13 Mar 2026 · /help, Ctrl-D quits") < 80
     assert USERS_QUOTE in text
     # The answer is the quote word for word: the source shows where it is, not it again.
     assert ("[1] Sources: [1] Lin Junyang’s departure has finally been "
@@ -236,8 +237,7 @@ def test_banner_counts_a_single_article(tmp_path: Path) -> None:
     (tmp_path / "one.txt").write_text("One sentence about bread.", encoding="utf-8")
     bot = Bot(Retriever.from_corpus(load_corpus(tmp_path)))
     _, out = transcript(bot, "\x04")
-    assert out.splitlines()[0] == ("qabot · 1 article, 1 passage · /help for commands, "
-                                   "Ctrl-D to quit")
+    assert out.splitlines()[0] == "qabot · 1 article, 1 passage · /help, Ctrl-D quits"
 
 
 def _pty_env(tmp_path: Path, **extra: str) -> dict[str, str]:

@@ -67,3 +67,18 @@ def test_a_dense_ranking_is_fused_and_scores_stay_bm25s(retriever: Retriever) ->
     scoped = retriever.search("monthly active users", k=3, doc_ids=[doc], dense=dense,
                               fusion=Fusion(dense_weight=5.0))
     assert scoped and {h.doc_id for h in scoped} == {doc}
+
+
+def test_doc_ids_are_checked_where_they_enter(retriever: Retriever) -> None:
+    """A str is not read as a set of letters, and a typo is not 'the articles don't say'."""
+    from qabot import Bot
+
+    with pytest.raises(TypeError, match="collection of document ids"):
+        retriever.search("Zhou Hao", doc_ids=ARTICLE_B)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'typo'"):
+        retriever.search("Zhou Hao", doc_ids=["typo"])
+    with pytest.raises(ValueError, match="'typo'"):
+        Bot(retriever).ask("Who is Zhou Hao?", doc_ids=["typo"])
+    with pytest.raises(TypeError, match="since must be a datetime.date"):
+        retriever.documents(since="2026-03-01")  # type: ignore[arg-type]
+    assert {h.doc_id for h in retriever.search("Zhou Hao", doc_ids=[ARTICLE_B])} == {ARTICLE_B}

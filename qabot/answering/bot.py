@@ -30,7 +30,7 @@ from qabot.answering.model import AnswerModel, columns
 from qabot.answering.query import Query, QueryReader, clean
 from qabot.answering.similarity import Similarity
 from qabot.answering.timescope import Period, asked_period, asks_only_time, time_scope
-from qabot.errors import require_count, require_instance, require_text
+from qabot.errors import require_count, require_date, require_ids, require_instance, require_text
 from qabot.lru import LRU
 from qabot.models import Answer, DatedMention, Document, Hit, Turn, overlaps
 from qabot.retrieval.embeddings import SentenceVectors
@@ -134,7 +134,8 @@ class Bot:
 
         ``history`` is the conversation so far, a sequence of ``Turn``. Raises TypeError
         for a question that is not a str, a history that is not a list or tuple of
-        ``Turn``, or a ``k`` that is not an int; ValueError for k < 1."""
+        ``Turn``, a ``k`` that is not an int, ``doc_ids`` that is a str, or ``since``/
+        ``until`` that are not dates; ValueError for k < 1 or an id not in the corpus."""
         return self.respond(question, history, k, doc_ids, since, until)[0]
 
     def respond(self, question: str, history: Sequence[Turn] = (), k: int | None = None,
@@ -144,6 +145,9 @@ class Bot:
         benchmarks read the best candidate and its probability from."""
         require_text("question", question)
         require_count("k", k, optional=True)
+        doc_ids = require_ids("doc_ids", doc_ids, self.retriever.document_ids)
+        require_date("since", since)
+        require_date("until", until)
         if not isinstance(history, list | tuple) or not all(
                 isinstance(t, Turn) for t in history):
             raise TypeError("history must be a list or tuple of Turn")

@@ -13,7 +13,7 @@ import numpy as np
 from qabot.corpus.dates import DateTable
 from qabot.corpus.load import load_corpus
 from qabot.corpus.passages import PassageConfig, PassageTable, document_windows
-from qabot.errors import require_count, require_instance, require_text
+from qabot.errors import require_count, require_date, require_ids, require_instance, require_text
 from qabot.models import Corpus, DatedMention, Document, Hit, Passage
 from qabot.retrieval.fusion import Fusion, fuse
 from qabot.retrieval.index import BM25Index, BM25Params
@@ -47,6 +47,11 @@ class Retriever:
         self.from_cache = False  # loaded from a saved index (the corpus was seen before)
         self._cache_key = ""
         self._vocabulary: list[str] | None = None
+
+    @property
+    def document_ids(self) -> Collection[str]:
+        """The ids of the corpus's documents (a set-like view)."""
+        return self._docs.keys()
 
     def document_frequency(self, term: str) -> int:
         """Passages holding the index term ``term`` (an analysed term, not a word)."""
@@ -209,10 +214,13 @@ class Retriever:
         """The documents (of ``doc_ids``, all when None) published within [``since``,
         ``until``] (either may be None), in corpus order. With a bound, an undated
         document is left out: nothing is guessed about when it was published."""
+        wanted = require_ids("doc_ids", doc_ids, self._docs)
+        require_date("since", since)
+        require_date("until", until)
         docs: Iterable[Document] = self.corpus.documents
-        if doc_ids is not None:
-            wanted = set(doc_ids)
-            docs = (d for d in docs if d.id in wanted)
+        if wanted is not None:
+            chosen = set(wanted)
+            docs = (d for d in docs if d.id in chosen)
         if since is not None or until is not None:
             docs = (d for d in docs if d.date is not None
                     and (since is None or d.date >= since) and (until is None or d.date <= until))
@@ -224,9 +232,12 @@ class Retriever:
         """The resolved time mentions (read when the index was built) of these documents,
         whose period meets [``since``, ``until``], in corpus order; only those inside the
         passages of ``within`` when given."""
+        wanted = require_ids("doc_ids", doc_ids, self._docs)
+        require_date("since", since)
+        require_date("until", until)
         positions = None
-        if doc_ids is not None:
-            positions = [self._positions[d] for d in doc_ids if d in self._positions]
+        if wanted is not None:
+            positions = [self._positions[d] for d in wanted]
         spans = None
         if within is not None:
             spans = [(self._positions[h.doc_id], h.start, h.end) for h in within]
@@ -256,14 +267,16 @@ class Retriever:
         """The ``k`` best passages for ``query``, best first; only passages sharing a term,
         unless ``dense`` is given.
 
-        ``doc_ids`` restricts the search to those documents. ``dense``: a score per passage
+        ``doc_ids`` (a collection of document ids) restricts the search to those
+        documents. ``dense``: a score per passage
         (by position; the sentence embeddings' ``passage_scores``) whose ranking is fused
         with BM25's (``fusion``); a hit's ``score`` stays its BM25 score. Raises TypeError
-        for a ``query`` that is not a str or a ``k`` that is not an int, ValueError for
-        k < 1."""
+        for a ``query`` that is not a str, a ``k`` that is not an int or ``doc_ids`` that
+        is a str, ValueError for k < 1 or an id not in the corpus."""
         require_text("query", query)
         k = require_count("k", k) or k
-        return self.search_terms(self.query_terms(query), k, doc_ids, dense, fusion)
+        wanted = require_ids("doc_ids", doc_ids, self._docs)
+        return self.search_terms(self.query_terms(query), k, wanted, dense, fusion)
 
     def search_terms(self, terms: Sequence[str], k: int = 5,
                      doc_ids: Collection[str] | None = None,

@@ -35,8 +35,24 @@ from qabot.ui.parser import (
 )
 
 if TYPE_CHECKING:
+    from qabot.answering.bot import Bot
     from qabot.models import Document
     from qabot.retrieval.retriever import Retriever
+
+
+def _doc_ids(bot: Bot, names: Sequence[str] | None) -> list[str] | None:
+    """The ids --doc names (a file as listed, or an id); a one-line error for one that is
+    not in the corpus."""
+    if not names:
+        return None
+    by_name = {}
+    for d in bot.retriever.documents():
+        by_name[d.id] = by_name[d.source] = d.id
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise QabotError(f"--doc: not an article of this corpus: {unknown[0]!r} "
+                         "(qabot docs lists them)")
+    return list(dict.fromkeys(by_name[n] for n in names))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -48,6 +64,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not batch and not question_text.strip():
         raise UsageError("ask: error: the question is empty (see 'qabot ask --help')")
     bot = make_bot(args.corpus, args.semantic, args.follow)
+    doc_ids = _doc_ids(bot, args.doc)
     lengths: dict[int, int] = {}
     questions = lines(stdin(), lengths) if batch else iter([question_text])
     first = True
@@ -55,8 +72,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for number, question in enumerate(questions, start=1):
         check_length(question, lengths.get(number))
         try:
-            answer = checked(bot, bot.ask(question, k=args.k, since=args.since,
-                                          until=args.until))
+            answer = checked(bot, bot.ask(question, k=args.k, doc_ids=doc_ids,
+                                          since=args.since, until=args.until))
         except (QabotError, ValueError) as exc:  # one bad line; the batch goes on
             failed += 1
             where = f"line {number}: " if batch else ""
@@ -88,9 +105,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     if bot.semantic is not None and dense is None:
         notice("the fused ranking needs every sentence embedded, and this corpus is over "
                "the size where that is done; ranking by BM25 alone")
-    doc_ids = None
+    doc_ids = _doc_ids(bot, args.doc)
     if args.since or args.until:
-        doc_ids = [d.id for d in bot.retriever.documents(since=args.since, until=args.until)]
+        doc_ids = [d.id for d in bot.retriever.documents(doc_ids, args.since, args.until)]
     hits = bot.retriever.search(query, k=args.k or SEARCH_HITS, doc_ids=doc_ids, dense=dense)
     if args.json:
         out(to_json({"query": query, "hits": [h.model_dump(mode="json") for h in hits]}))
@@ -108,6 +125,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     if source.isatty() and sys.stdout.isatty():
         repl = Repl(bot, k=args.k, json_mode=args.json, loader=loader)
         repl.conversation.since, repl.conversation.until = args.since, args.until
+        repl.conversation.doc_ids = _doc_ids(bot, args.doc)
         return repl.run()
     # No prompt: a pipe in or out. Commands work as on a terminal; answers are plain text.
     what = "a line" if source.isatty() else "each line"
@@ -115,6 +133,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
            f"({'Ctrl-D' if source.isatty() else 'end of input'} to finish)")
     repl = Repl(bot, k=args.k, json_mode=args.json, colour=False, loader=loader)
     repl.conversation.since, repl.conversation.until = args.since, args.until
+    repl.conversation.doc_ids = _doc_ids(bot, args.doc)
     return repl.batch(lines(source))
 
 
@@ -214,9 +233,12 @@ def cmd_cache(args: argparse.Namespace) -> int:
         return 0
     rows = paths.usage()
     lines = [f"cache: {where}"]
-    lines += [f"  {kind:<22} {files:>6,} files {size / 1e6:>9.1f} MB" for kind, files, size in rows]
+    lines += [f"  {kind:<22} {files:>6,} file{' ' if files == 1 else 's'} {size / 1e6:>9.1f} MB"
+              for kind, files, size in rows]
     total = sum(size for _, _, size in rows)
-    lines.append(f"  {'total':<22} {sum(f for _, f, _ in rows):>6,} files {total / 1e6:>9.1f} MB")
+    count = sum(f for _, f, _ in rows)
+    lines.append(f"  {'total':<22} {count:>6,} file{' ' if count == 1 else 's'} "
+                 f"{total / 1e6:>9.1f} MB")
     out("\n".join(lines))
     return 0
 
@@ -225,9 +247,12 @@ def _dates_line(documents: Sequence[Document], mentions: int) -> str:
     """What `qabot index` says of time: the undated articles, counted (never guessed from
     a file's time), and the time mentions resolved in the text."""
     undated = sum(d.date is None for d in documents)
-    said = (f"{undated:,} of {len(documents):,} articles have no date" if undated
+    from qabot.ui.render import plural
+
+    said = (f"{undated:,} of {plural(len(documents), 'article')} "
+            f"{'has' if undated == 1 else 'have'} no date" if undated
             else f"every article of {len(documents):,} is dated")
-    return f"{said}; {mentions:,} time mention{'' if mentions == 1 else 's'} resolved in the text"
+    return f"{said}; {plural(mentions, 'time mention')} resolved in the text"
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -239,6 +264,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     loaded = load_corpus(args.corpus, follow=args.follow)
     warn_grouped(loaded.warnings, None if args.warnings else WARNINGS_SHOWN)
+    if args.warnings and not loaded.warnings:
+        notice("no warnings about the corpus's files")
     with Progress("indexing") as progress:
         retriever = Retriever.from_corpus(loaded, cache=True, notice=notice,
                                           progress=progress, rebuild=args.rebuild)
@@ -268,15 +295,26 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)  # unwinds like Ctrl-C: temporary files are removed
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: unwinds like Ctrl-C (temporary files are removed), then
+    main says so in one line."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    raise Stopped(signum)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line. Every failure ends in one line on stderr and a non-zero status:
     2 for bad input, 1 for output that could not be written, 130 for Ctrl-C."""
     try:
-        signal.signal(signal.SIGTERM, _on_sigterm)
+        signal.signal(signal.SIGTERM, _on_signal)
+        if hasattr(signal, "SIGHUP"):  # the terminal closed
+            signal.signal(signal.SIGHUP, _on_signal)
         if sys.stdout is None or sys.stderr is None:
             if sys.stderr is not None:
                 sys.stderr.write("qabot: error: standard output is closed\n")
@@ -299,8 +337,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         err(f"qabot: error: {exc}")
         return 2
     except KeyboardInterrupt:
-        sys.stderr.write("\n")
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")  # after the terminal's ^C
+        err("qabot: interrupted")
         return 130
+    except Stopped as stop:
+        err(f"qabot: stopped by {signal.Signals(stop.signum).name}")
+        return 128 + stop.signum
     except BrokenPipeError:
         # The reader went away (e.g. `| head -1`): stop quietly.
         _silence_stdout()

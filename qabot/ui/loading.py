@@ -103,11 +103,12 @@ def semantic_line(vectors: SentenceVectors | None, wanted: bool | None,
     ``switch`` names what turned it off, when something did."""
     if vectors is not None:
         from qabot.retrieval import embeddings
+        from qabot.ui.render import plural
         kept = ("every sentence embedded and saved" if vectors.precomputed
                 else "sentences embedded as questions read them")
         return (f"on: {embeddings.MODEL_NAME} from {embeddings.MODEL_PACKAGE}=="
                 f"{embeddings.MODEL_VERSION}, sha256 {embeddings.MODEL_SHA256[:16]}…; "
-                f"{len(vectors):,} sentence vectors ({kept})")
+                f"{plural(len(vectors), 'sentence vector')} ({kept})")
     if wanted is False:
         return f"off ({switch or 'turned off'})"
     if not semantic_installed():

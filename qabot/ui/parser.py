@@ -161,6 +161,9 @@ def _common(p: argparse.ArgumentParser, k_default: int, semantic_default: str | 
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     _semantic_option(p, semantic_default)
     _range_options(p)
+    p.add_argument("--doc", action="append", metavar="FILE", default=None,
+                   help="only this article: its file (as `qabot docs` lists it) or id; "
+                   "repeat for several")
 
 
 def _semantic_option(p: argparse.ArgumentParser, default: str | None = None) -> None:

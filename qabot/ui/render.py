@@ -325,9 +325,14 @@ def documents_text(docs: Sequence[Document], counts: dict[str, int] | None = Non
     lines = []
     for d in docs:
         date = human_date(d.date.isoformat()) if d.date else "undated"
-        extra = f" · {counts.get(d.id, 0)} passages" if counts is not None else ""
+        extra = f" · {plural(counts.get(d.id, 0), 'passage')}" if counts is not None else ""
         lines.append(f"{date:>12} · {one_line(d.title)} · {one_line(d.source)}{extra}")
     return "\n".join(lines) if lines else "No articles."
+
+
+def plural(n: int, word: str) -> str:
+    """``1 passage``, ``2 passages``, ``1,024 files``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def by_date(docs: Sequence[Document]) -> list[Document]:

@@ -23,6 +23,7 @@ from qabot.ui.render import (
     by_date,
     documents_text,
     one_line,
+    plural,
     safe,
     source_line,
     timeline_text,
@@ -195,7 +196,7 @@ def set_k(repl: Repl, arg: str) -> bool:
         repl.say(f"k is {repl.conversation.k or repl.bot.config.passages}.")
     elif _small_number(arg) and 1 <= int(arg) <= 1000:
         repl.conversation.k = int(arg)
-        repl.say(f"Now considering {repl.conversation.k} passages per question.")
+        repl.say(f"Now considering {plural(repl.conversation.k, 'passage')} per question.")
     else:
         repl.say("Usage: /k N, with N from 1 to 1000.", "class:error")
     return True

@@ -30,6 +30,7 @@ from qabot.ui.render import (
     Fragments,
     answer_fragments,
     one_line,
+    plural,
     safe,
     terminal_width,
     to_json,
@@ -158,13 +159,18 @@ class Repl:
     # -- the loop ------------------------------------------------------------------------
 
     def banner(self) -> str:
+        """One line, within 80 columns for a corpus of up to thousands of articles."""
         docs = self.bot.retriever.corpus.documents
-        dates = sorted(d.date.isoformat() for d in docs if d.date)
-        span = f", {human_date(dates[0])} – {human_date(dates[-1])}" if dates else ""
-        n = len(self.bot.retriever.passages)
-        articles = f"{len(docs)} article{'s' if len(docs) != 1 else ''}"
-        passages = f"{n} passage{'s' if n != 1 else ''}"
-        return f"qabot · {articles}, {passages}{span} · /help for commands, Ctrl-D to quit"
+        dates = sorted(d.date for d in docs if d.date)
+        span = ""
+        if dates:
+            first, last = human_date(dates[0].isoformat()), human_date(dates[-1].isoformat())
+            if dates[0].year == dates[-1].year:  # "6 Mar – 13 Mar 2026"
+                first = first.rsplit(" ", 1)[0]
+            span = f", {first} – {last}" if dates[0] != dates[-1] else f", {last}"
+        passages = len(self.bot.retriever.passages)
+        counts = f"{plural(len(docs), 'article')}, {plural(passages, 'passage')}"
+        return f"qabot · {counts}{span} · /help, Ctrl-D quits"
 
     def run(self) -> int:
         self.say(self.banner(), "class:banner")
