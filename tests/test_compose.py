@@ -23,7 +23,7 @@ def _bot(tmp_path: Path) -> Bot:
     return Bot(Retriever.from_corpus(load_corpus(tmp_path)))
 
 
-def test_two_articles_are_cited_oldest_first_with_dates_and_notes(tmp_path: Path) -> None:
+def test_two_articles_equally_sure_are_cited_oldest_first_with_notes(tmp_path: Path) -> None:
     bot = _bot(tmp_path)
     query = bot.reader.read("When was the memo sent?")
     hits = bot.retriever.search_terms(query.search, k=5)
@@ -79,3 +79,18 @@ def test_a_relative_day_said_twice_in_one_quote_is_one_note(tmp_path: Path) -> N
     answer = bot.ask("When did the chief speak?")
     assert not answer.abstained
     assert answer.notes == ["[1] “today” = 6 Mar 2026 (the article is dated 6 Mar 2026)."]
+
+
+def test_the_best_scoring_citation_comes_first(tmp_path: Path) -> None:
+    bot = _bot(tmp_path)
+    query = bot.reader.read("When was the memo sent?")
+    hits = bot.retriever.search_terms(query.search, k=5)
+    cands = gather(bot.retriever, hits, SentenceCache(bot.retriever))
+    late = next(i for i, c in enumerate(cands) if c.doc.id == "late" and c.size == 1)
+    early = next(i for i, c in enumerate(cands) if c.doc.id == "early" and c.size == 1)
+    probs = np.full(len(cands), 0.1)
+    probs[late], probs[early] = 0.8, 0.5
+    decision = Decision(answered=True, confidence=0.9, chosen=(early, late), best=late)
+    answer = compose.answer(query, decision, cands, probs, hits, related=3)
+    assert [c.doc_id for c in answer.citations] == ["late", "early"]
+    assert answer.answer.index("[1]") < answer.answer.index("[2]")

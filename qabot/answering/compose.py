@@ -33,9 +33,9 @@ def answer(query: Query, decision: Decision, candidates: Sequence[Candidate],
            mentions: Sequence[DatedMention] = (),
            term: Callable[[str], str | None] = lambda _: None,
            scope_note: str | None = None) -> Answer:
-    """The answer for ``decision``: the chosen candidates in reading order (oldest article
-    first when they come from several dated articles), or an abstention with the closest
-    passages as related reading. A "when" answer leads with the first date its best
+    """The answer for ``decision``: the chosen candidates, the best-scoring first (on a
+    tie the older article), or an abstention with the closest passages as related
+    reading. A "when" answer leads with the first date its best
     sentence gives (``mentions``: the resolved time mentions of the chosen articles)."""
     if not decision.answered:
         return abstain(query.question, query.text, hits[:related], NOT_IN_ARTICLES,
@@ -56,8 +56,11 @@ def answer(query: Query, decision: Decision, candidates: Sequence[Candidate],
             picked.append(i)
     chosen = [candidates[i] for i in picked]
     scores = [float(probs[i]) for i in picked]
+    # The best-scoring first (issue 28: an undated article's weaker sentence was put
+    # before the one that answered); on a tie, the older article, undated ones last.
     order = sorted(range(len(chosen)), key=lambda i: (
-        str(chosen[i].doc.date or ""), chosen[i].doc.id, chosen[i].start))
+        -round(scores[i], 4), chosen[i].doc.date is None, str(chosen[i].doc.date or ""),
+        chosen[i].doc.id, chosen[i].start))
     chosen = [chosen[i] for i in order]
     scores = [scores[i] for i in order]
     citations = [Citation.of(n, c.doc, c.start, c.end, s)
