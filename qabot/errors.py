@@ -71,3 +71,12 @@ def require_date(name: str, value: object) -> None:
 
     if value is not None and not isinstance(value, dt.date):
         raise TypeError(f"{name} must be a datetime.date, not {type(value).__name__}")
+
+
+def require_range(since: object, until: object) -> None:
+    """``since`` and ``until`` dates or None (TypeError otherwise), and not since > until
+    (ValueError: no article could be in the range)."""
+    require_date("since", since)
+    require_date("until", until)
+    if since is not None and until is not None and since > until:  # type: ignore[operator]
+        raise ValueError(f"since ({since}) is after until ({until})")

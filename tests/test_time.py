@@ -144,7 +144,16 @@ def test_a_when_answer_leads_with_the_resolved_date(dated: Path) -> None:
     bot = Bot(Retriever.from_corpus(load_corpus(dated)))
     answer = bot.ask("When did the bridge reopen to traffic?")
     assert not answer.abstained
-    assert answer.answer.startswith("9 Jun 2026: ")
+    assert answer.answer.startswith("9 Jun 2026 (“Tuesday”): ")  # the words it came from
+
+
+def test_the_lead_date_is_the_one_nearest_the_questions_words(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Bridge history\nMay 13, 2026\n\nThe bridge was built in 1958 and last repaired in "
+        "2019.\n", encoding="utf-8")
+    bot = Bot(Retriever.from_corpus(load_corpus(tmp_path)))
+    assert bot.ask("When was the bridge built?").answer.startswith("1958: ")
+    assert bot.ask("When was the bridge last repaired?").answer.startswith("2019: ")
 
 
 def test_the_timeline_orders_cites_and_marks_disagreement(dated: Path) -> None:
@@ -201,7 +210,7 @@ def month(tmp_path: Path) -> Path:
 def test_a_question_about_a_time_alone_is_answered_from_the_dates(month: Path) -> None:
     bot = Bot(Retriever.from_corpus(load_corpus(month)))
     april = bot.ask("What happened in April?")
-    assert april.answer.startswith("1 Apr 2026: A record 12,000 runners")
+    assert april.answer.startswith("1 Apr 2026 (“Wednesday”): A record 12,000 runners")
     assert [c.source for c in april.citations] == ["d.txt"]
     march = bot.ask("What happened in March?")
     assert [c.source for c in march.citations] == ["a.txt", "c.txt"]  # oldest first
@@ -216,7 +225,47 @@ def test_a_question_about_a_time_alone_is_answered_from_the_dates(month: Path) -
     newest = bot.ask("Which article is the most recent?")
     assert [c.source for c in newest.citations] == ["d.txt"]
     assert "newest of the 3 dated articles" in newest.notes[0]
+    # Typed in lower case, or without a year: the latest such day or month the corpus has.
+    assert [c.source for c in bot.ask("what happened in april").citations] == ["d.txt"]
+    assert [c.source for c in bot.ask("What happened on March 22?").citations] == ["c.txt"]
     oldest = bot.ask("What is the oldest article?")
     assert [c.source for c in oldest.citations] == ["a.txt"]
     # A topic beside the time goes the usual way (the time only scopes the search).
     assert not bot.ask("How many runners took part in the marathon in April?").abstained
+
+
+def test_what_a_new_user_found_is_read_right() -> None:
+    thursday = date(2011, 8, 25)
+    assert _said("A survey of 1709 schoolchildren; the cars of tomorrow.", thursday) == []
+    assert _said("He has been on leave since January.", thursday) == [
+        ("January", "2011-01-01", "month")]
+    assert _said("The markets stay closed until Friday.", date(2008, 9, 18)) == [
+        ("Friday", "2008-09-19", "day")]
+    assert _said("It opened in June. He left in Sept. and came back.", thursday) == [
+        ("June", "2011-06-01", "month"), ("Sept.", "2011-09-01", "month")]
+
+
+def test_ranges_that_hold_nothing_are_refused(dated: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(ValueError, match="since .* is after until"):
+        Retriever.from_corpus(load_corpus(dated)).documents(since=date(2026, 5, 1),
+                                                            until=date(2026, 3, 1))
+    assert main(["docs", "--corpus", str(dated), "--since", "2026-05-01",
+                 "--until", "2026-03-01"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("qabot docs: error: --since 2026-05-01 is after --until 2026-03-01: no "
+                   "article could be in the range\n")
+
+
+def test_chat_json_on_a_pipe_writes_the_timeline_as_one_json_line(dated: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "qabot", "chat", "--json", "--corpus",
+                           str(dated)], input="/timeline bridge\n/until 2026-03-01\n"
+                          "/since 2026-06-01\n", capture_output=True, text=True, timeout=120)
+    (line,) = proc.stdout.splitlines()
+    assert [e["mention"] for e in json.loads(line)["events"]] == ["March 1", "Monday",
+                                                                  "Tuesday"]
+    assert "/since 1 Jun 2026 is after /until 1 Mar 2026: nothing to read; not set." in (
+        proc.stderr)

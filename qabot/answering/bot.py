@@ -30,7 +30,7 @@ from qabot.answering.model import AnswerModel, columns
 from qabot.answering.query import Query, QueryReader, clean
 from qabot.answering.similarity import Similarity
 from qabot.answering.timescope import Period, asked_period, asks_only_time, time_scope
-from qabot.errors import require_count, require_date, require_ids, require_instance, require_text
+from qabot.errors import require_count, require_ids, require_instance, require_range, require_text
 from qabot.lru import LRU
 from qabot.models import Answer, DatedMention, Document, Hit, Turn, overlaps
 from qabot.retrieval.embeddings import SentenceVectors
@@ -146,8 +146,7 @@ class Bot:
         require_text("question", question)
         require_count("k", k, optional=True)
         doc_ids = require_ids("doc_ids", doc_ids, self.retriever.document_ids)
-        require_date("since", since)
-        require_date("until", until)
+        require_range(since, until)
         if not isinstance(history, list | tuple) or not all(
                 isinstance(t, Turn) for t in history):
             raise TypeError("history must be a list or tuple of Turn")
@@ -215,7 +214,7 @@ class Bot:
             start, end = self._lede(doc.id)
             which = "newest" if query.recency > 0 else "oldest"
             return compose.dated_answer(question, query.text, [
-                (doc, start, end, doc.date, "day")],
+                (doc, start, end, doc.date, "day", None)],
                 f"The {which} of the {len(dated)} dated articles is “{doc.title}” "
                 f"({doc.source}); the date is its publication date.")
         period = asked_period(query.text, self.retriever.dates.days())
@@ -231,15 +230,16 @@ class Bot:
         """What the articles date within ``period``: one sentence an article (its first
         dated within the period, else its lede when it was published then), oldest first,
         at most ``TIME_ANSWER_ITEMS``."""
-        items: dict[str, tuple[Document, int, int, dt.date, str]] = {}
+        items: dict[str, tuple[Document, int, int, dt.date, str, str | None]] = {}
         for m in sorted(mentions, key=lambda m: (m.date, m.start)):
             if period.since <= m.date <= period.until and m.doc_id not in items:
                 items[m.doc_id] = (self.retriever.document(m.doc_id), m.sentence_start,
-                                   m.sentence_end, m.date, m.precision)
+                                   m.sentence_end, m.date, m.precision,
+                                   m.text if m.relative else None)
         for d in docs:
             if d.date is not None and period.since <= d.date <= period.until and (
                     d.id not in items):
-                items[d.id] = (d, *self._lede(d.id), d.date, "day")
+                items[d.id] = (d, *self._lede(d.id), d.date, "day", None)
         if not items:
             return compose.abstain(question, query.text, [],
                                    f"No article dates anything {period.label}.")

@@ -100,30 +100,37 @@ def _lead_date(query: Query, chosen: Sequence[Candidate], scores: Sequence[float
         return None
     _, _, sentence, inside = min(dated, key=lambda d: d[:2])
     text = best.doc.text
-    places = [w.start() + sentence.start for w in _WORD.finditer(text, sentence.start,
-                                                                 sentence.end)
-              if term(w.group(0)) in asked]
+    places = [w.span() for w in _WORD.finditer(text, sentence.start, sentence.end)
+              if term(w.group(0)) in asked]  # offsets in the text (finditer's pos kept)
 
-    def distance(m: DatedMention) -> int:
-        return min((abs(p - m.start) for p in places), default=0)
+    def distance(m: DatedMention) -> int:  # characters between the word and the date
+        return min((m.start - e if e <= m.start else s - m.end for s, e in places),
+                   default=0)
 
     first = min(inside, key=lambda m: (distance(m), m.start))
-    return human_period(first.date, first.precision)
+    said = human_period(first.date, first.precision)
+    # A date resolved from words ("next Friday", "that day") shows them: the reader can
+    # see where it came from and check it.
+    return f"{said} (“{first.text}”)" if first.relative else said
 
 
 _WORD = regex.compile(r"\w+(?:['’]\w+)*")
 
 
 def dated_answer(question: str, interpreted: str,
-                 items: Sequence[tuple[Document, int, int, date, str]], note: str) -> Answer:
+                 items: Sequence[tuple[Document, int, int, date, str, str | None]],
+                 note: str) -> Answer:
     """An answer read from the dates, not scored (a question that asks only what happened
     at a time, or which article is the newest): each item (document, start, end, date,
-    precision) is a sentence, led by its date, cited; ``note`` says how it was chosen."""
+    precision, the words that dated it when it was resolved from them) is a sentence, led
+    by its date, cited; ``note`` says how they were chosen."""
     citations = [Citation.of(n, doc, start, end, 1.0)
-                 for n, (doc, start, end, _, _) in enumerate(items, start=1)]
-    text = " ".join(f"{human_period(day, precision)}: {c.quote} [{c.n}]"
-                    for c, (_, _, _, day, precision) in zip(citations, items, strict=True))
-    return Answer(question=question, interpreted_as=interpreted, answer=text,
+                 for n, (doc, start, end, *_) in enumerate(items, start=1)]
+    parts = []
+    for c, (_, _, _, day, precision, words) in zip(citations, items, strict=True):
+        lead = human_period(day, precision) + (f" (“{words}”)" if words else "")
+        parts.append(f"{lead}: {c.quote} [{c.n}]")
+    return Answer(question=question, interpreted_as=interpreted, answer=" ".join(parts),
                   abstained=False, confidence=1.0, citations=citations, notes=[note])
 
 

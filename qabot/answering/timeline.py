@@ -4,8 +4,8 @@ entries say so.
 
 The dates are the ones resolved when the index was built (``Retriever.mentions``), so a
 timeline parses nothing. An event is about the query when its sentence lies in one of the
-passages the query's search returns (the same ranking as ``search``); with no query every
-dated sentence is listed.
+passages the query's search returns (the same ranking as ``search``) and holds one of the
+query's terms; with no query every dated sentence is listed.
 """
 
 from __future__ import annotations
@@ -42,7 +42,23 @@ def timeline(retriever: Retriever, query: str | None = None,
     mentions = retriever.mentions(doc_ids, since, until, within)
     mentions.sort(key=lambda m: (m.date, _published(retriever, m.doc_id), m.doc_id, m.start))
     marks = _disagreements(retriever, mentions)
-    events = [_event(retriever, m, marks.get(i, [])) for i, m in enumerate(mentions)]
+    keep = list(range(len(mentions)))
+    if within is not None and query is not None:
+        # About the query: its sentence holds one of the query's terms (a passage of 80
+        # words holds other events too; found by a new-user trial), or it dates
+        # differently an event such a sentence tells.
+        asked = set(retriever.query_terms(query))
+        said: dict[tuple[str, int], bool] = {}
+        for m in mentions:
+            key = (m.doc_id, m.sentence_start)
+            if key not in said:
+                text = retriever.document(m.doc_id).text[m.sentence_start : m.sentence_end]
+                said[key] = bool(asked & set(retriever.query_terms(text)))
+        about = {i for i, m in enumerate(mentions) if said[(m.doc_id, m.sentence_start)]}
+        keep = [i for i in keep if i in about or any(j in about for j in marks.get(i, []))]
+    place = {old: new for new, old in enumerate(keep)}
+    events = [_event(retriever, mentions[i], [place[j] for j in marks.get(i, []) if j in place])
+              for i in keep]
     return Timeline(query=query or None, since=since, until=until, events=events)
 
 

@@ -74,45 +74,77 @@ class Period:
 
 def asked_period(text: str, dates: Sequence[dt.date]) -> Period | None:
     """The day, month or year ``text`` asks about ("on 22 March 2026", "in April 2026",
-    "in 2008"); a month without a year ("in April") is the latest April the corpus's
-    ``dates`` (publication and event dates) fall in. None when it names no time."""
+    "in 2008", "before March 10, 2026"); one without a year ("in April", "on March 2") is
+    the latest such the corpus's ``dates`` (publication and event dates) hold. Month names
+    may be typed in lower case. None when it names no time."""
+    text = _MONTH_WORD.sub(lambda m: m.group(0).capitalize(), text)  # "in april"
     found = [m for m in time_mentions(text, None, sentences=[(0, len(text))])
              if not m.relative]
     if found:
-        m = found[0]
-        since, until = m.day, _period_end(m.day, m.precision)
-        label = human_period(m.day, m.precision)
-        cue = _CUE.search(text, 0, m.start)
-        if cue is not None:  # "before 2008": the time before it, not 2008
-            word = cue.group(1).casefold()
-            if word == "before":
-                since, until, label = dt.date.min, since - dt.timedelta(1), f"before {label}"
-            elif word in ("after", "since"):
-                since, until, label = until + dt.timedelta(word == "after"), dt.date.max, (
-                    f"{word} {label}")
-            else:  # by, until
-                since, until, label = dt.date.min, until, f"until {label}"
-        elif m.precision == "day":
-            label = f"on {label}"
-        else:
-            label = f"in {label}"
-        return Period(since, until, label, text[cue.start() if cue else m.start : m.end])
+        start, end = found[0].start, found[0].end
+        first, precision = found[0].day, str(found[0].precision)
+    else:
+        guessed = _yearless(text, dates)
+        if guessed is None:
+            return None
+        start, end, first, precision = guessed
+    since, until = first, _period_end(first, precision)
+    label = human_period(first, precision)
+    cue = _CUE.search(text, 0, start)
+    if cue is not None:  # "before 2008": the time before it, not 2008
+        word = cue.group(1).casefold()
+        if word == "before":
+            since, until, label = dt.date.min, since - dt.timedelta(1), f"before {label}"
+        elif word in ("after", "since"):
+            since, until, label = until + dt.timedelta(word == "after"), dt.date.max, (
+                f"{word} {label}")
+        else:  # by, until
+            since, until, label = dt.date.min, until, f"until {label}"
+    else:
+        label = f"on {label}" if precision == "day" else f"in {label}"
+    return Period(since, until, label, text[cue.start() if cue else start : end])
+
+
+def _yearless(text: str, dates: Sequence[dt.date]
+              ) -> tuple[int, int, dt.date, str] | None:
+    """(start, end, first day, precision) of a day or month named without a year ("on
+    March 2", "in April"), in the latest year the corpus's ``dates`` have it."""
+    m = _YEARLESS_DAY.search(text)
+    if m is not None:
+        month = month_number(m.group("mon") or m.group("mon2"))
+        day = int(m.group("d") or m.group("d2"))
+        years = sorted({d.year for d in dates if (d.month, d.day) == (month, day)}
+                       or {d.year for d in dates if d.month == month})
+        if years:
+            try:
+                return m.start(), m.end(), dt.date(years[-1], month, day), "day"
+            except ValueError:
+                return None  # "February 30"
     bare = _BARE_MONTH.search(text)
-    if bare is None or not bare.group(1)[0].isupper():
+    if bare is None:
         return None
     month = month_number(bare.group(1))
     years = sorted({d.year for d in dates if d.month == month})
     if not years:
         return None
-    first = dt.date(years[-1], month, 1)
-    return Period(first, _period_end(first, "month"), f"in {human_period(first, 'month')}",
-                  bare.group(0))
+    return bare.start(1), bare.end(1), dt.date(years[-1], month, 1), "month"
+
+
+_MONTH_WORD = regex.compile(
+    r"(?<=\b(?:in|on|during|of|since|before|after|until|till|by)\s+(?:[0-9]{1,2}\s+)?)"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december)\b")
+_YEARLESS_DAY = regex.compile(
+    rf"\b(?P<mon>{MONTHS})\.?\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*[0-9]{{4}})"
+    rf"|\b(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{MONTHS})\b"
+    rf"(?!,?\s*[0-9]{{4}})", regex.IGNORECASE)
 
 
 # A constraint word right before the time: the period is on one side of it.
 _CUE = regex.compile(r"\b(before|after|since|until|till|by)\s+(?:the\s+)?$", regex.IGNORECASE)
-_BARE_MONTH = regex.compile(rf"\b(?:in|during|of)\s+({MONTHS})\b\.?(?!\s*[0-9])",
-                            regex.IGNORECASE)
+_BARE_MONTH = regex.compile(
+    rf"\b(?:in|during|of|before|after|since|until|till|by)\s+({MONTHS})\b\.?(?!\s*[0-9])",
+    regex.IGNORECASE)
 
 
 def _period_end(first: dt.date, precision: str) -> dt.date:

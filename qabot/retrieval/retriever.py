@@ -13,7 +13,7 @@ import numpy as np
 from qabot.corpus.dates import DateTable
 from qabot.corpus.load import load_corpus
 from qabot.corpus.passages import PassageConfig, PassageTable, document_windows
-from qabot.errors import require_count, require_date, require_ids, require_instance, require_text
+from qabot.errors import require_count, require_ids, require_instance, require_range, require_text
 from qabot.models import Corpus, DatedMention, Document, Hit, Passage
 from qabot.retrieval.fusion import Fusion, fuse
 from qabot.retrieval.index import BM25Index, BM25Params
@@ -215,8 +215,7 @@ class Retriever:
         ``until``] (either may be None), in corpus order. With a bound, an undated
         document is left out: nothing is guessed about when it was published."""
         wanted = require_ids("doc_ids", doc_ids, self._docs)
-        require_date("since", since)
-        require_date("until", until)
+        require_range(since, until)
         docs: Iterable[Document] = self.corpus.documents
         if wanted is not None:
             chosen = set(wanted)
@@ -233,8 +232,7 @@ class Retriever:
         whose period meets [``since``, ``until``], in corpus order; only those inside the
         passages of ``within`` when given."""
         wanted = require_ids("doc_ids", doc_ids, self._docs)
-        require_date("since", since)
-        require_date("until", until)
+        require_range(since, until)
         positions = None
         if wanted is not None:
             positions = [self._positions[d] for d in wanted]

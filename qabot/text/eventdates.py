@@ -52,6 +52,8 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
 _NUMBER_WORDS |= {"a": 1, "an": 1}
 _NUMBER = r"(?:[0-9]{1,3}|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven" \
           r"|twelve|an?)"
+# A month written short, whose full stop is part of it ("Sept."); "June." ends a sentence.
+_ABBREVIATED = r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
 # The prepositions after which a bare month or year is a time ("in June", "since 2008").
 _CUES = r"(?:in|since|by|during|until|till|from|through|throughout|before|after)"
 # A sentence that speaks of the future: its weekday is the next one, not the last.
@@ -99,19 +101,23 @@ def _patterns() -> list[tuple[str, regex.Pattern[str]]]:
                    r"|the same day|later that day|earlier that day)"
                    r"|(?P<next>the (?:next|following) (?:day|morning|afternoon|evening))"
                    r"|(?P<prev>the (?:day|night) before|the previous (?:day|night|evening)))\b"),
+        # Not "the cars of tomorrow".
         ("deictic", r"\b(?:(?P<today>today|this (?:morning|afternoon|evening)|tonight)"
-                    r"|(?P<yesterday>yesterday|last night)|(?P<tomorrow>tomorrow))\b"),
-        ("weekday", rf"\b(?:(?P<dir>last|next|this|early|late)\s+)?(?P<wd>{_WEEKDAYS})\b"
+                    r"|(?P<yesterday>yesterday|last night)"
+                    r"|(?P<tomorrow>(?<!\bof\s+)tomorrow))\b"),
+        ("weekday", rf"(?:(?<=\b(?P<cue>until|till|by)\s+))?"
+                    rf"\b(?:(?P<dir>last|next|this|early|late)\s+)?(?P<wd>{_WEEKDAYS})\b"
                     r"(?:\s+(?:morning|afternoon|evening|night))?"),
         ("period", r"\b(?P<when>last|this|next|earlier this|later this|past)\s+"
                    r"(?P<unit>week|month|year)\b"),
         # A month or a year alone is a time only after a cue: a preposition (looked
         # behind, not quoted) or a modifier ("last June", "early 2026"); "May" and
         # "2,000" alone are not.
-        ("month", rf"(?:\b(?P<dir>last|next|this|early|mid|late)[\s-]+|(?<=\b{_CUES}\s+))"
-                  rf"(?P<mon>{MONTHS})\b\.?(?!\s*[0-9])"),
+        ("month", rf"(?:\b(?P<dir>last|next|this|early|mid|late)[\s-]+"
+                  rf"|(?<=\b(?P<cue>{_CUES})\s+))"
+                  rf"(?P<mon>{MONTHS})\b(?:(?<={_ABBREVIATED})\.)?(?!\s*[0-9])"),
         ("year", rf"(?:\b(?:early|mid|late|the end of|the start of|the beginning of)[\s-]+"
-                 rf"|(?<=\b(?:{_CUES}|of)\s+))(?P<y>{year})\b(?![-/.,]?[0-9])"),
+                 rf"|(?<=\b{_CUES}\s+))(?P<y>{year})\b(?![-/.,]?[0-9])"),
     ]
     return [(name, regex.compile(pattern, i)) for name, pattern in forms]
 
@@ -121,7 +127,7 @@ def _count(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 
-def _nearestmonth_number(month: int, published: date) -> date:
+def _nearest_month(month: int, published: date) -> date:
     """The first day of ``month`` within six months either side of ``published``."""
     best = date(published.year, month, 1)
     for candidate in (date(published.year - 1, month, 1), date(published.year + 1, month, 1)):
@@ -189,7 +195,7 @@ def _relative(name: str, m: regex.Match[str], published: date, future: bool,
     if name == "weekday":
         wd = weekday(_WEEKDAY_NAMES.index(m["wd"].casefold()))
         direction = (m["dir"] or "").casefold()
-        if direction == "next" or (direction not in ("last",) and future):
+        if direction == "next" or (direction != "last" and (future or m["cue"])):
             return published + relativedelta(days=1, weekday=wd(+1)), "day", True
         if direction == "last":
             return published + relativedelta(days=-1, weekday=wd(-1)), "day", True
@@ -212,8 +218,12 @@ def _relative(name: str, m: regex.Match[str], published: date, future: bool,
             first = date(published.year + (month <= published.month), month, 1)
         elif direction == "this":
             first = date(published.year, month, 1)
+        elif (m["cue"] or "").casefold() == "since":  # "since January": the past one
+            first = date(published.year - (month > published.month), month, 1)
+        elif future or (m["cue"] or "").casefold() in ("until", "till", "by"):
+            first = date(published.year + (month < published.month), month, 1)
         else:
-            first = _nearestmonth_number(month, published)
+            first = _nearest_month(month, published)
         return first, "month", True
     if anchor is None:
         return None  # "three days later", "that afternoon": no day named before them

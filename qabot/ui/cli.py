@@ -170,7 +170,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
     retriever = _retriever(args)
     docs = by_date(retriever.documents(since=args.since, until=args.until))
     if args.json:
-        out(to_json({"documents": [
+        out(to_json({"since": args.since and args.since.isoformat(),
+                     "until": args.until and args.until.isoformat(), "documents": [
             {"id": d.id, "title": d.title, "date": d.date.isoformat() if d.date else None,
              "source": d.source} for d in docs]}))
     else:
@@ -329,6 +330,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             args = parser.parse_args(["chat", *words])
         apply_settings(args)
+        since, until = getattr(args, "since", None), getattr(args, "until", None)
+        if since is not None and until is not None and since > until:
+            raise UsageError(f"{args.command}: error: --since {since} is after --until "
+                             f"{until}: no article could be in the range")
         return COMMANDS[args.command](args)
     except UsageError as exc:
         err(f"qabot {exc}")

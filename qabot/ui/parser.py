@@ -117,13 +117,15 @@ def _day(value: str) -> dt.date:
     try:
         return parse_date(value)
     except DateError as exc:
-        raise argparse.ArgumentTypeError(f"{exc} (write a date such as 2026-03-05)") from None
+        hint = "" if "YYYY-MM-DD" in str(exc) else " (write a date such as 2026-03-05)"
+        raise argparse.ArgumentTypeError(f"{exc}{hint}") from None
 
 
-def _range_options(p: argparse.ArgumentParser, what: str = "articles published") -> None:
+def _range_options(p: argparse.ArgumentParser, what: str = "articles published",
+                   undated: str = "; undated articles are left out") -> None:
     p.add_argument("--since", type=_day, metavar="DATE",
                    help=f"only {what} on or after DATE (2026-03-05, \"March 5, 2026\", "
-                   "5/3/2026 when unambiguous); undated articles are left out")
+                   f"13/05/2026 when only one reading is a date){undated}")
     p.add_argument("--until", type=_day, metavar="DATE", help=f"only {what} on or before DATE")
 
 
@@ -217,7 +219,8 @@ def build_parser(chat_words: bool = False) -> argparse.ArgumentParser:
                     help="what the events are about (default: every dated event)")
     _corpus_option(tl, "a folder, a file or a .jsonl (default: as for ask)")
     tl.add_argument("--json", action="store_true", help="print JSON instead of text")
-    _range_options(tl, "events whose date meets the range: those")
+    _range_options(tl, "events dated", " (the event's date, as resolved; an undated "
+                   "article's events that carry their year are listed too)")
     docs = sub.add_parser("docs", help="the articles, by publication date",
                           epilog=EPILOGS["docs"], formatter_class=fmt,
                           description="List the corpus's articles oldest first, with title, "

@@ -27,7 +27,6 @@ from qabot.ui.render import (
     safe,
     source_line,
     timeline_text,
-    to_json,
     transcript_markdown,
 )
 
@@ -150,10 +149,15 @@ def docs(repl: Repl, _: str) -> bool:
 def timeline_command(repl: Repl, arg: str) -> bool:
     from qabot.answering.timeline import timeline
 
-    found = timeline(repl.bot.retriever, arg or None, since=repl.conversation.since,
-                     until=repl.conversation.until)
+    # /since and /until bound the articles by publication date, here as for answers.
+    conversation = repl.conversation
+    scope = None
+    if conversation.since or conversation.until or conversation.doc_ids:
+        scope = [d.id for d in repl.bot.retriever.documents(
+            conversation.doc_ids, conversation.since, conversation.until)]
+    found = timeline(repl.bot.retriever, arg or None, doc_ids=scope)
     if repl.json_mode:
-        repl.long([("", safe(to_json(found, indent=2)) + "\n")])
+        repl.show_json(found)
     else:
         repl.long([("", safe(timeline_text(found, repl._width())) + "\n")])
     return True
@@ -167,12 +171,24 @@ def _set_bound(repl: Repl, arg: str, which: str) -> bool:
         return True
     if arg.casefold() in ("off", "none", "clear"):
         setattr(repl.conversation, which, None)
-        repl.say(f"{which} off: every article is read.")
+        other = repl.conversation.until if which == "since" else repl.conversation.since
+        rest = (f" (/{'until' if which == 'since' else 'since'} "
+                f"{human_date(other.isoformat())} still holds)" if other else
+                ": every article is read")
+        repl.say(f"/{which} off{rest}.")
         return True
     try:
         day = parse_date(arg)
     except DateError as exc:
         repl.say(f"{exc}; write a date such as 2026-03-05, or 'off'.", "class:error")
+        return True
+    other = repl.conversation.until if which == "since" else repl.conversation.since
+    if other is not None and (day > other if which == "since" else day < other):
+        repl.say(f"/{which} {human_date(day.isoformat())} is "
+                 f"{'after' if which == 'since' else 'before'} "
+                 f"{'/until' if which == 'since' else '/since'} "
+                 f"{human_date(other.isoformat())}: nothing to read; not set.",
+                 "class:error")
         return True
     setattr(repl.conversation, which, day)
     repl.say(f"Only articles published {'on or after' if which == 'since' else 'on or before'} "

@@ -17,6 +17,7 @@ from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
+from pydantic import BaseModel
 
 from qabot.answering.bot import Bot
 from qabot.answering.query import MAX_QUESTION_CHARS, clean
@@ -255,15 +256,19 @@ class Repl:
 
     # -- answers -------------------------------------------------------------------------
 
+    def show_json(self, record: BaseModel) -> None:
+        """One compact object on its own line, never wrapped (on a pipe, on stdout): a line
+        copied from the screen is valid JSON."""
+        if self.batch_mode or self.dumb:
+            sys.stdout.write(to_json(record) + "\n")
+            sys.stdout.flush()
+        else:
+            print_formatted_text(FormattedText([("", to_json(record) + "\n")]),
+                                 output=self._printer, end="")
+
     def show(self, answer: Answer) -> None:
         if self.json_mode:
-            # One compact object, never wrapped: a line copied from the screen is valid JSON.
-            if self.batch_mode or self.dumb:
-                sys.stdout.write(to_json(answer) + "\n")
-                sys.stdout.flush()
-            else:
-                print_formatted_text(FormattedText([("", to_json(answer) + "\n")]),
-                                     output=self._printer, end="")
+            self.show_json(answer)
             return
         terms = set(self.bot.analyzer.tokenize(answer.interpreted_as))
         self.emit([*answer_fragments(answer, lambda text: self.highlight(text, terms),
