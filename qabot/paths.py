@@ -37,6 +37,11 @@ def config_path() -> Path:
     return xdg_home("XDG_CONFIG_HOME", ".config") / "qabot" / "config.toml"
 
 
+def data_dir() -> Path:
+    """``$XDG_DATA_HOME/qabot``, falling back to ``~/.local/share/qabot`` (the chat log)."""
+    return xdg_home("XDG_DATA_HOME", ".local", "share") / "qabot"
+
+
 def state_dir() -> Path:
     """``$XDG_STATE_HOME/qabot``, falling back to ``~/.local/state/qabot`` (the history)."""
     return xdg_home("XDG_STATE_HOME", ".local", "state") / "qabot"

@@ -101,7 +101,7 @@ def test_usage_errors_are_one_line_status_2(capsys, argv: list[str], message: st
     assert err.startswith(message) and err.count("\n") == 1 and "Traceback" not in err
 
 
-@pytest.mark.parametrize("command", ["ask", "search", "chat", "eval", "timeline", "docs"])
+@pytest.mark.parametrize("command", ["ask", "search", "chat", "eval", "timeline", "docs", "logs"])
 def test_every_command_has_help_with_examples(capsys, command: str) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])
@@ -264,3 +264,15 @@ def test_counts_read_as_english(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     code, out, err = run(capsys, "index", "--corpus", str(tmp_path), "--warnings")
     assert code == 0 and "dates:     1 of 1 article has no date; 0 time mentions" in out
     assert err == "qabot: notice: no warnings about the corpus's files\n"
+
+
+def test_source_lines_fit_the_terminal_exactly() -> None:
+    """The Sources line ran one column over at 80 and 79 columns (issue 25)."""
+    from qabot import Bot, Retriever, load_corpus
+    from qabot.ui.render import answer_text
+
+    answer = Bot(Retriever.from_corpus(load_corpus())).ask("Why did Lin Junyang resign?")
+    for width in (40, 60, 79, 80, 100):
+        text = answer_text(answer, width)
+        assert max(len(line) for line in text.splitlines()) <= width, width
+        assert "003_c0140778ee731637.txt:" in text  # the file name whole, copyable

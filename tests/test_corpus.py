@@ -166,3 +166,18 @@ def test_a_heading_headline_loses_its_marks_and_fields_are_not_headlines() -> No
     assert doc is not None and doc.title == "Council passes 2026 budget"
     doc = document_from_text("Title: Foo\nDate: 2026-05-13\n\nText.\n", "c", "c.txt", [])
     assert doc is not None and doc.title == "Foo" and str(doc.date) == "2026-05-13"
+
+
+@pytest.mark.parametrize(("first", "date_line", "day"), [
+    ("# Elm Street bridge closed", "March 3, 2026", "2026-03-03"),
+    ("Elm Street bridge closed", "13/05/2026", "2026-05-13"),
+    ("# Elm Street bridge closed", "Date: 13/05/2026", "2026-05-13"),
+])
+def test_headline_layouts_keep_their_date_out_of_the_title(first: str, date_line: str,
+                                                           day: str) -> None:
+    text = f"{first}\n{date_line}\n\nThe bridge was closed on Monday.\n"
+    warnings: list[str] = []
+    doc = document_from_text(text, "a", "a.md", warnings)
+    assert doc is not None and warnings == []
+    assert doc.title == "Elm Street bridge closed" and str(doc.date) == day
+    assert doc.text[doc.body_start : doc.body_end] == "The bridge was closed on Monday."

@@ -364,3 +364,19 @@ def test_a_related_passage_source_line_wraps_indented_like_a_citation() -> None:
     assert rows[0] == "- Following Junyang Lin’s announcement of his resignation · 6 Mar 2026 ·"
     assert rows[1] == "    000_c91c0fb47a5e568b.txt:19"  # indented, the file whole
     assert rows[2] == "    However, establishing technical influence."
+
+
+def test_history_suggestions_only_in_colour(bot: Bot) -> None:
+    """Without colour a grey suggestion looks typed, and Enter sent only what was typed."""
+    with create_pipe_input() as inp:
+        plain = Repl(bot, input=inp, output=DummyOutput(), colour=False)
+        coloured = Repl(bot, input=inp, output=DummyOutput(), colour=True)
+        assert plain.session.auto_suggest is None
+        assert coloured.session.auto_suggest is not None
+
+
+def test_a_question_wrapped_over_two_pasted_lines_is_one_question() -> None:
+    from qabot.ui.repl.session import _questions
+
+    assert _questions("Why did Lin Junyang\nresign from Qwen?\nWho is Zhou Hao?\n/docs") == [
+        "Why did Lin Junyang resign from Qwen?", "Who is Zhou Hao?", "/docs"]

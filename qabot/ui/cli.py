@@ -117,24 +117,76 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from qabot.conversation.log import ChatLog, LogError
     from qabot.ui.repl import Repl
 
     source = stdin()
+    log = None if args.no_log else ChatLog(warn=warn)
+    resumed = None
+    if args.resume or args.cid:
+        if log is None:
+            raise UsageError("chat: error: --no-log can't continue a logged conversation")
+        try:
+            cid = args.cid or log.latest()
+            if cid is None:
+                raise LogError("no conversation has been logged yet")
+            resumed = log.find(cid)
+        except LogError as exc:
+            raise QabotError(f"cannot continue a conversation: {exc}") from None
+        if args.corpus is None or args.corpus == os.environ.get("QABOT_CORPUS"):
+            args.corpus = resumed.corpus  # the conversation goes on over its own articles
     bot = make_bot(args.corpus, args.semantic, args.follow)
     loader = functools.partial(make_bot, semantic=args.semantic, follow=args.follow)
-    if source.isatty() and sys.stdout.isatty():
-        repl = Repl(bot, k=args.k, json_mode=args.json, loader=loader)
-        repl.conversation.since, repl.conversation.until = args.since, args.until
-        repl.conversation.doc_ids = _doc_ids(bot, args.doc)
+    interactive = source.isatty() and sys.stdout.isatty()
+    repl = Repl(bot, k=args.k, json_mode=args.json, loader=loader, log=log,
+                colour=None if interactive else False)
+    repl.conversation.since, repl.conversation.until = args.since, args.until
+    repl.conversation.doc_ids = _doc_ids(bot, args.doc)
+    if resumed is not None:
+        answers = repl.conversation.resume(resumed.id)
+        repl.transcript = [(a.question, a) for a in answers]
+        notice(f"continuing conversation {resumed.id} ({len(answers)} "
+               f"turn{'' if len(answers) == 1 else 's'}, started {resumed.started})")
+    if interactive:
         return repl.run()
     # No prompt: a pipe in or out. Commands work as on a terminal; answers are plain text.
     what = "a line" if source.isatty() else "each line"
     notice(f"reading questions from standard input, {what} at a time "
            f"({'Ctrl-D' if source.isatty() else 'end of input'} to finish)")
-    repl = Repl(bot, k=args.k, json_mode=args.json, colour=False, loader=loader)
-    repl.conversation.since, repl.conversation.until = args.since, args.until
-    repl.conversation.doc_ids = _doc_ids(bot, args.doc)
     return repl.batch(lines(source))
+
+
+def cmd_logs(args: argparse.Namespace) -> int:
+    from qabot.conversation.log import ChatLog, LogError
+    from qabot.ui.render import one_line, to_json
+
+    log = ChatLog()
+    try:
+        if args.cid:
+            found = log.find(args.cid)
+            answers = log.answers(found.id)
+            if args.json:
+                out(to_json({"id": found.id, "started": found.started,
+                             "corpus": found.corpus, "model": found.model,
+                             "turns": [a.model_dump(mode="json") for a in answers]}))
+            else:
+                turns = [f"{n:>3}. {one_line(a.question, 70)}\n     → "
+                         f"{one_line(a.answer, 70)}" for n, a in enumerate(answers, start=1)]
+                show("\n".join([f"{found.id} · {found.started} · {found.corpus}", *turns]))
+            return 0
+        rows = log.conversations(args.n, args.q)
+    except LogError as exc:
+        if "no conversations logged yet" in str(exc):
+            rows = []
+        else:
+            raise QabotError(f"logs: {exc}") from None
+    if args.json:
+        out(to_json({"conversations": [row.__dict__ for row in rows]}))
+    else:
+        show("\n".join(f"{r.id}  {r.started}  {r.turns:>3} turn{' ' if r.turns == 1 else 's'}"
+                       f"  {one_line(r.first, 50)}  ({one_line(r.corpus, 40)})"
+                       for r in rows) if rows else "No conversations logged yet.")
+    return 0 if rows else 1
 
 
 def _retriever(args: argparse.Namespace) -> Retriever:
@@ -290,7 +342,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ask": cmd_ask, "search": cmd_search, "chat": cmd_chat, "eval": cmd_eval,
-    "index": cmd_index, "timeline": cmd_timeline, "docs": cmd_docs,
+    "index": cmd_index, "timeline": cmd_timeline, "docs": cmd_docs, "logs": cmd_logs,
     "cache": cmd_cache,
     "completion": cmd_completion,
 }

@@ -37,6 +37,7 @@ EPILOGS = {
     "chat": """examples:
   qabot chat
   printf 'who is Zhou Hao?\\nwho did he report to?\\n' | qabot chat --json
+  qabot chat -c                     continue the last conversation (qabot logs lists them)
 """,
     "eval": """examples:
   qabot eval
@@ -55,6 +56,12 @@ EPILOGS = {
     "docs": """examples:
   qabot docs
   qabot docs --json --since 2026-03-01 | jq '.documents[].source'
+""",
+    "logs": """examples:
+  qabot logs
+  qabot logs -q Zhou -n 3
+  qabot logs --cid 20261202 --json | jq '.turns[].answer'
+  qabot chat -c                       continue the last conversation
 """,
     "completion": """examples:
   qabot completion bash > ~/.local/share/bash-completion/completions/qabot
@@ -208,6 +215,24 @@ def build_parser(chat_words: bool = False) -> argparse.ArgumentParser:
                           description="Chat with follow-up questions. Reads one question per "
                           "line when standard input is not a terminal.")
     _common(chat, ANSWER_PASSAGES)
+    chat.add_argument("-c", "--continue", dest="resume", action="store_true",
+                      help="continue the last logged conversation (over its corpus, unless "
+                      "--corpus is given)")
+    chat.add_argument("--cid", metavar="ID", help="continue the logged conversation ID (as "
+                      "`qabot logs` lists it; a unique prefix is enough)")
+    chat.add_argument("--no-log", action="store_true",
+                      help="do not write this chat to the log ($XDG_DATA_HOME/qabot/logs.db)")
+    logs = sub.add_parser("logs", help="list and search past conversations",
+                          epilog=EPILOGS["logs"], formatter_class=fmt,
+                          description="The logged conversations, newest first: id, start, "
+                          "corpus, turns and first question; with --cid, one conversation's "
+                          "turns.")
+    logs.add_argument("-n", type=_k, default=10, metavar="N",
+                      help="how many conversations (default 10)")
+    logs.add_argument("-q", metavar="TEXT", help="only conversations whose questions or "
+                      "answers hold TEXT")
+    logs.add_argument("--cid", metavar="ID", help="show this conversation's turns")
+    logs.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     tl = sub.add_parser("timeline", help="the dated events about a query, oldest first",
                         epilog=EPILOGS["timeline"], formatter_class=fmt,

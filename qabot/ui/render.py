@@ -193,22 +193,27 @@ def hits_fragments(hits: Sequence[Hit]) -> Fragments:
     return out
 
 
-def _fit_source(text: str, width: int) -> str:
+def _fit_source(text: str, width: int, start: int = 0) -> str:
     """A source line too wide for the terminal, broken only between its " · " parts (the
-    file name stays whole and copyable); continuation lines are indented."""
+    file name stays whole and copyable); continuation lines are indented. ``start``: the
+    column it begins at (after a "[1] "); no line, with its " ·", passes ``width``."""
     lines = []
-    for line in text.split("\n"):
+    for n, line in enumerate(text.split("\n")):
+        offset = start if n == 0 else 0
         parts = line.split(" · ")
         # A title wider than the terminal is itself broken between words (a new-user
-        # trial at 60 columns saw it cut mid-word by the terminal).
-        first = textwrap.wrap(parts[0], width, subsequent_indent="    ",
+        # trial at 60 columns saw it cut mid-word by the terminal); room is kept for the
+        # " ·" that ends a broken line.
+        first = textwrap.wrap(" " * offset + parts[0], width - 2, subsequent_indent="    ",
                               break_long_words=False, break_on_hyphens=False) or [""]
+        first[0] = first[0][offset:]
         lines.extend(first[:-1])
         current = first[-1]
+        used = offset if len(first) == 1 else 0
         for part in parts[1:]:
-            if len(current) + 3 + len(part) > width and current.strip():
+            if used + len(current) + 3 + len(part) + 2 > width and current.strip():
                 lines.append(current + " ·")
-                current = "    " + part
+                current, used = "    " + part, 0
             else:
                 current += " · " + part
         lines.append(current)
@@ -225,7 +230,7 @@ def wrap(fragments: Fragments, width: int) -> Fragments:
     pieces: list[tuple[str, str]] = []
     for style, text in fragments:
         if "class:source" in style.split():
-            pieces.append((style, _fit_source(text, width)))
+            pieces.append((style, text))  # fitted where it lands (its start column)
             continue
         pieces.extend((style, p) for p in regex.split(r"(\n|[ ]+)", text) if p)
     out: Fragments = []
@@ -235,6 +240,7 @@ def wrap(fragments: Fragments, width: int) -> Fragments:
     while i < len(pieces):
         style, piece = pieces[i]
         if "class:source" in style.split():
+            piece = _fit_source(piece, width, column)
             out.append((style, piece))
             column = len(piece) - piece.rfind("\n") - 1 if "\n" in piece else column + len(piece)
             i += 1

@@ -27,6 +27,7 @@ from qabot.ui.render import (
     safe,
     source_line,
     timeline_text,
+    to_json,
     transcript_markdown,
 )
 
@@ -232,17 +233,36 @@ def reset(repl: Repl, _: str) -> bool:
     return True
 
 
-@command("/save", "/save FILE: write the conversation as Markdown, cited")
+@command("/history", "this conversation's questions, with the start of each answer")
+def history_command(repl: Repl, _: str) -> bool:
+    if not repl.transcript:
+        repl.note("No questions yet.")
+        return True
+    lines = [f"{n:>3}. {one_line(q, 70)}\n     → {one_line(a.answer, 70)}"
+             for n, (q, a) in enumerate(repl.transcript, start=1)]
+    cid = repl.conversation.cid
+    if cid:
+        lines.append(f"(logged as {cid}: qabot chat --cid {cid} continues it)")
+    repl.long([("", safe("\n".join(lines)) + "\n")])
+    return True
+
+
+@command("/save", "/save FILE.md|FILE.json: write the conversation, cited")
 def save(repl: Repl, arg: str) -> bool:
     if not arg:
-        repl.say("Usage: /save FILE (Markdown: each question, its answer and sources).",
-                 "class:error")
+        repl.say("Usage: /save FILE.md (Markdown: each question, its answer and sources) or "
+                 "FILE.json (the answers as qabot ask --json writes them).", "class:error")
         return True
     path = Path(arg).expanduser()
     if not repl.transcript:
         repl.note("Nothing to save yet: ask a question first.")
         return True
-    data = transcript_markdown(repl.transcript).encode("utf-8", "replace")
+    if path.suffix.casefold() == ".json":
+        record = {"cid": repl.conversation.cid,
+                  "turns": [a.model_dump(mode="json") for _, a in repl.transcript]}
+        data = (to_json(record, indent=2) + "\n").encode("utf-8")
+    else:
+        data = transcript_markdown(repl.transcript).encode("utf-8", "replace")
     try:
         # Whole or not at all, and never over an existing file: on a full disk nothing
         # is left behind, so the same name works once there is room.
@@ -308,7 +328,7 @@ def corpus(repl: Repl, arg: str) -> bool:
         repl.say("(interrupted: still asking the same articles)", "class:error")
         return True
     repl.bot = bot
-    repl.conversation = Conversation(bot, k=repl.conversation.k)
+    repl.conversation = Conversation(bot, k=repl.conversation.k, log=repl.conversation.log)
     repl.say(repl.banner())
     return True
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from qabot.answering.bot import Bot
 from qabot.answering.query import MAX_QUESTION_CHARS, clean
 from qabot.conversation import Conversation
+from qabot.conversation.log import ChatLog
 from qabot.models import Answer
 from qabot.text.analysis import surface_words
 from qabot.text.lexicon import FAREWELLS, GREETINGS, HELP_WORDS, THANKS
@@ -81,10 +82,11 @@ class Repl:
         printer: Output | None = None,
         colour: bool | None = None,
         loader: Callable[[str], Bot] | None = None,
+        log: ChatLog | None = None,
     ) -> None:
         self.bot = bot
         self.loader = loader  # builds a bot for /corpus PATH
-        self.conversation = Conversation(bot, k=k)
+        self.conversation = Conversation(bot, k=k, log=log)
         self.json_mode = json_mode
         self._printer = printer
         # TERM=dumb: no escape codes at all, so output is written as plain text.
@@ -109,7 +111,9 @@ class Repl:
 
             self._session = PromptSession(
                 history=open_history(self.note),
-                auto_suggest=AutoSuggestFromHistory(),
+                # Without colour a suggestion looks typed (Enter then sent only what was
+                # typed): shown only in colour.
+                auto_suggest=AutoSuggestFromHistory() if self.colour else None,
                 completer=_SlashCompleter(list(COMMANDS)),
                 complete_while_typing=False,
                 key_bindings=keys,
@@ -213,7 +217,7 @@ class Repl:
         if not text:
             return True
         if "\n" in text:
-            parts = [p for p in text.splitlines() if p.strip()]
+            parts = _questions(text)
             for part in parts:
                 self.note(f"> {one_line(part, 200)}")
                 if not self.handle(part):
@@ -299,3 +303,22 @@ class Repl:
         except (AttributeError, ValueError):  # a closed or odd stream
             return False
 
+
+_ENDS = regex.compile("[?.!\u2026\u3002\uff1f\uff01]['\"\u2019\u201d)]*$")
+
+
+def _questions(text: str) -> list[str]:
+    """The questions of several lines: a line of three words or more that does not end a
+    sentence (no ? . ! or closing quote) goes on in the next one when that starts in lower
+    case, so a pasted question wrapped over two lines is one question; "/commands" and
+    short lines ("hello", "thanks") stay lines of their own."""
+    found: list[str] = []
+    for line in (p.strip() for p in text.splitlines()):
+        if not line:
+            continue
+        if (found and not found[-1].startswith("/") and line[0].islower()
+                and len(found[-1].split()) >= 3 and not _ENDS.search(found[-1])):
+            found[-1] = f"{found[-1]} {line}"
+        else:
+            found.append(line)
+    return found

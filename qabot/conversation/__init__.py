@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from qabot.conversation.log import ChatLog
 from qabot.models import Answer, Turn
 
 if TYPE_CHECKING:
@@ -21,8 +22,12 @@ class Conversation:
     """``Conversation(bot).ask("who is Zhou Hao?")``, then ``.ask("who did he report to?")``."""
 
     def __init__(self, bot: Bot, k: int | None = None, since: dt.date | None = None,
-                 until: dt.date | None = None) -> None:
+                 until: dt.date | None = None, log: ChatLog | None = None) -> None:
         self.bot = bot
+        # Every turn is written to ``log`` when given (conversation/log.py); the
+        # conversation gets its id with its first turn, so an empty chat leaves no trace.
+        self.log = log
+        self.cid: str | None = None
         self.k = k
         self.since = since  # only articles published within [since, until]
         self.until = until
@@ -40,16 +45,42 @@ class Conversation:
                                                     since=self.since, until=self.until))
             self.turns.append(answer.as_turn())
             self.last = answer
+            if self.log is not None:
+                if self.cid is None:
+                    self.cid = self.log.start(self.bot.retriever.corpus.root, self.model)
+                self.log.add(self.cid, len(self.turns), answer)
             return answer
+
+    @property
+    def model(self) -> str:
+        """What answered, as the log keeps it."""
+        from qabot import __version__
+
+        kind = "semantic" if self.bot.semantic is not None else "lexical"
+        return f"qabot {__version__}, {kind}"
+
+    def resume(self, cid: str) -> list[Answer]:
+        """Continue the logged conversation ``cid``: its turns become this one's (follow-ups
+        read them), and new turns are added to it. The answers restored, in order."""
+        if self.log is None:
+            raise ValueError("a conversation without a log can't be resumed")
+        answers = self.log.answers(cid)
+        with self._lock:
+            self.turns = [a.as_turn() for a in answers]
+            self.last = answers[-1] if answers else None
+            self.cid = cid
+        return answers
 
     def replay(self, questions: Iterable[str]) -> list[Answer]:
         """Ask each question in turn; the answers, in order."""
         return [self.ask(q) for q in questions]
 
     def reset(self) -> None:
+        """Forget the turns; the next one starts a new conversation in the log."""
         with self._lock:
             self.turns.clear()
             self.last = None
+            self.cid = None
 
 
 def checked(bot: Bot, answer: Answer) -> Answer:
