@@ -96,3 +96,13 @@ def test_no_focus_after_an_abstention() -> None:
     turn = _turn("Who is Tom Green?", "The articles don't say.", docs=(), abstained=True)
     got = resolve("what did he say?", [turn], table)
     assert got.text == "what did Tom Green say?" and got.focus == ()
+
+
+def test_a_pronoun_kept_from_turn_to_turn_keeps_its_referent() -> None:
+    """'Who is Zhou Hao?' / 'who did he report to?' / 'when did he join?': the second 'he'
+    is still the first one's man, not the person the last answer named (issue 25)."""
+    table = _table()
+    second = Turn(question="who did he report to?", interpreted_as="who did Tom Green "
+                  "report to?", answer="Tom Green reported to Maria Rossi.",
+                  abstained=False, doc_ids=("d1",))
+    assert resolve("when did he join?", [second], table).text == "when did Tom Green join?"

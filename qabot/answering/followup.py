@@ -126,9 +126,16 @@ _WHO_IS = regex.compile(r"^\W*(?i:who\s+(?:is|was|are|were))\s+(?:\p{Lu}[\p{L}.-
 
 
 def salient_person(last: Turn, entities: EntityTable) -> str | None:
-    """Who "he"/"she" means after ``last``: the person its answer named when it asked
-    "who" about someone new ("Who leads Alibaba?"), else the first name of its question
-    ("Who is Zhou Hao?" is about Zhou Hao), else of its answer."""
+    """Who "he"/"she" means after ``last``: the person "he"/"she" meant in it, when its
+    question had one (a pronoun kept from turn to turn keeps its referent: "who did he
+    report to?" then "when did he join?" are both about the same man, as Centering Theory
+    has it); else the person its answer named when it asked "who" about someone new ("Who
+    leads Alibaba?"); else the first name of its question ("Who is Zhou Hao?" is about Zhou
+    Hao), else of its answer."""
+    if _PERSON.search(last.question) and last.interpreted_as != last.question:
+        kept = _new_name(_SUFFIX.sub("", last.interpreted_as), last.question, entities)
+        if kept:
+            return kept
     asks_new = classify(last.interpreted_as) == "who" and not _WHO_IS.match(
         last.interpreted_as)
     if not last.abstained and asks_new:
