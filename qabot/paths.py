@@ -63,10 +63,11 @@ TAG_NAME = "CACHEDIR.TAG"
 TAG_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
 _TAG = (TAG_SIGNATURE + b"\n# This file is a cache directory tag created by qabot.\n"
         b"# For information about cache directory tags see https://bford.info/cachedir/\n")
-# Every name qabot makes in its cache folder (index/, folders/, the registry of corpora,
+# Every name qabot makes in its cache folder (index/, folders/, vectors/, the registry of corpora,
 # the word-frequency table, the tag). A folder holding only these, or nothing, is adopted
 # (a cache made before the tag existed); a folder holding anything else is not qabot's.
-OWN_NAMES = frozenset({"index", "folders", "corpora.json", "zipf-en-v1.sqlite3", TAG_NAME})
+OWN_NAMES = frozenset({"index", "folders", "vectors", "corpora.json", "zipf-en-v1.sqlite3",
+                       TAG_NAME})
 # atomic_write's temporary files: ".qabot.<name>.<random>.tmp" (older versions wrote
 # ".<name>.<random>.tmp"); only these are ever swept.
 _TEMP_PREFIX = ".qabot."

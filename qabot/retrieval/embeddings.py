@@ -13,6 +13,7 @@ matching").
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -211,7 +212,8 @@ class SentenceVectors:
             keys = list(dict.fromkeys(every))
             matrix = _load(path, keys) if path is not None else None
             if matrix is None:
-                matrix = _half(encoder.encode([texts(k) for k in keys], progress))
+                matrix = _embed([texts(k) for k in keys], encoder, progress,
+                                store=path is not None)
                 if path is not None:
                     _save(path, keys, matrix)
             self._memory = dict(zip(keys, matrix, strict=True))
@@ -310,6 +312,37 @@ def vectors_for(retriever: Retriever, encoder: Encoder,
         return retriever.document(key[0]).text[key[1] : key[2]]
 
     return SentenceVectors(encoder, text, every, path, progress, limit)
+
+
+def _embed(texts: list[str], encoder: Encoder,
+           progress: Callable[[int, int], None] | None, store: bool) -> np.ndarray:
+    """The vectors of ``texts``: those the store has (a sentence unchanged by an edit), and
+    the rest embedded a chunk at a time, each chunk kept as soon as it is made (an
+    interrupted embedding resumes). ``store`` False: all embedded, nothing kept."""
+    from qabot.retrieval.vectorstore import CHUNK, VectorStore
+
+    kept: VectorStore | None = None
+    found: dict[int, np.ndarray] = {}
+    if store:
+        with contextlib.suppress(OSError):  # a cache folder qabot can't use: no store
+            kept = VectorStore(MODEL_SHA256, DIMENSIONS)
+            found = kept.lookup(texts)
+    matrix = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    for i, row in found.items():
+        matrix[i] = row
+    missing = [i for i in range(len(texts)) if i not in found]
+    for at in range(0, len(missing), CHUNK):
+        part = missing[at : at + CHUNK]
+
+        def said(done: int, total: int, at: int = at) -> None:
+            if progress is not None:
+                progress(at + done, len(missing))
+
+        rows = _half(encoder.encode([texts[i] for i in part], said))
+        matrix[part] = rows
+        if kept is not None:
+            kept.add([texts[i] for i in part], rows)
+    return matrix
 
 
 def _half(matrix: np.ndarray) -> np.ndarray:
