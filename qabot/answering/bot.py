@@ -162,7 +162,8 @@ class Bot:
             if not doc_ids:
                 return compose.abstain(question, query.text, [],
                                        compose.no_article_between(since, until)), None
-        timed = self._about_time(question, query, doc_ids)
+        period = asked_period(query.text, self.retriever.dates.days())
+        timed = self._about_time(question, query, doc_ids, period)
         if timed is not None:
             return timed, None
         if not query.terms:
@@ -178,7 +179,7 @@ class Bot:
                 scopes = [focus, doc_ids]
         # A question about a day, or about the latest report, reads the articles that date
         # it first (answering/timescope.py).
-        dated = time_scope(self.retriever, query, doc_ids, self._search)
+        dated = time_scope(self.retriever, query, doc_ids, self._search, period)
         if dated is not None:
             scopes = [dated.doc_ids, *scopes]
         found = self._answer_parts(question, query, k, scopes)
@@ -195,17 +196,16 @@ class Bot:
                                 self.retriever.analyzer.term, said)
         return answer, found
 
-    def _about_time(self, question: str, query: Query, doc_ids: Collection[str] | None
-                    ) -> Answer | None:
+    def _about_time(self, question: str, query: Query, doc_ids: Collection[str] | None,
+                    period: Period | None) -> Answer | None:
         """The answer to a question that names nothing but a time ("what happened in
         April?", "which article is the most recent?"), read from the dates; None for any
-        other question (answering/timescope.py)."""
+        other question (answering/timescope.py). ``period``: the time it names."""
         tokenize = self.analyzer.tokenize
         terms = set(tokenize(query.text))
         events = set(tokenize(" ".join(EVENT_WORDS)))
-        docs = self.retriever.documents(doc_ids)
         if query.recency and asks_only_time(terms, set(), events):
-            dated = [d for d in docs if d.date is not None]
+            dated = [d for d in self.retriever.documents(doc_ids) if d.date is not None]
             if not dated:
                 return None
             pick = max if query.recency > 0 else min
@@ -217,13 +217,11 @@ class Bot:
                 (doc, start, end, doc.date, "day", None)],
                 f"The {which} of the {len(dated)} dated articles is “{doc.title}” "
                 f"({doc.source}); the date is its publication date.")
-        period = asked_period(query.text, self.retriever.dates.days())
-        if period is None:
+        if period is None or not asks_only_time(terms, set(tokenize(period.words)), events):
             return None
         mentions = self.retriever.mentions(doc_ids, period.since, period.until)
-        if not asks_only_time(terms, set(tokenize(period.words)), events):
-            return None
-        return self._in_period(question, query, docs, mentions, period)
+        return self._in_period(question, query, self.retriever.documents(doc_ids), mentions,
+                               period)
 
     def _in_period(self, question: str, query: Query, docs: Sequence[Document],
                    mentions: Sequence[DatedMention], period: Period) -> Answer:

@@ -12,12 +12,11 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import regex
-from dateutil.relativedelta import relativedelta
 
 from qabot.answering.query import Query
 from qabot.models import Hit
 from qabot.retrieval.retriever import Retriever
-from qabot.text.eventdates import time_mentions
+from qabot.text.eventdates import period_end, time_mentions
 from qabot.text.lexicon import MONTHS
 from qabot.text.timeref import human_date, human_period, month_number
 
@@ -36,11 +35,11 @@ class TimeScope:
 
 
 def time_scope(retriever: Retriever, query: Query, doc_ids: Collection[str] | None,
-               search: Callable[[Query, int, Collection[str] | None], Sequence[Hit]]
-               ) -> TimeScope | None:
+               search: Callable[[Query, int, Collection[str] | None], Sequence[Hit]],
+               period: Period | None) -> TimeScope | None:
     """The articles to read first for ``query`` (ids in corpus order); None when the
-    question names no day and asks for no latest or earliest report (or none is dated)."""
-    period = asked_period(query.text, retriever.dates.days())
+    question names no day and asks for no latest or earliest report (or none is dated).
+    ``period``: the time the question names (``asked_period``), read once by the bot."""
     # A year beside a topic is no scope: the articles that name a year are many and often
     # not about the event (SQuAD validation: 1.1 0.833 -> 0.829 with years scoped).
     if period is not None and period.precision != "year":
@@ -91,7 +90,7 @@ def asked_period(text: str, dates: Sequence[dt.date]) -> Period | None:
         if guessed is None:
             return None
         start, end, first, precision = guessed
-    since, until = first, _period_end(first, precision)
+    since, until = first, period_end(first, precision)
     label = human_period(first, precision)
     cue = _CUE.search(text, 0, start)
     if cue is not None:  # "before 2008": the time before it, not 2008
@@ -148,16 +147,6 @@ _CUE = regex.compile(r"\b(before|after|since|until|till|by)\s+(?:the\s+)?$", reg
 _BARE_MONTH = regex.compile(
     rf"\b(?:in|during|of|before|after|since|until|till|by)\s+({MONTHS})\b\.?(?!\s*[0-9])",
     regex.IGNORECASE)
-
-
-def _period_end(first: dt.date, precision: str) -> dt.date:
-    if precision == "day":
-        return first
-    if precision == "week":
-        return first + dt.timedelta(6)
-    if precision == "month":
-        return first + relativedelta(months=1, days=-1)
-    return dt.date(first.year, 12, 31)
 
 
 def asks_only_time(question_terms: Collection[str], time_terms: Collection[str],

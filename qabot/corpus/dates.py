@@ -32,6 +32,7 @@ class DateTable:
         self.relative: Any = array("b")
         self.sent_start: Any = array("q")  # the sentence each mention is in
         self.sent_end: Any = array("q")
+        self._days: list[date] | None = None  # days(), made once (add() resets it)
 
     @classmethod
     def from_arrays(cls, docs: Sequence[Document], doc: Any, start: Any, end: Any, day: Any,
@@ -45,6 +46,7 @@ class DateTable:
 
     def add(self, position: int, mentions: Iterable[TimeMention]) -> None:
         """The mentions of the document at ``position``, in order."""
+        self._days = None
         for m in mentions:
             self.doc.append(position)
             self.start.append(m.start)
@@ -70,10 +72,15 @@ class DateTable:
                 "t_sent_end": np.asarray(self.sent_end, dtype=np.int64)}
 
     def days(self) -> list[date]:
-        """Every distinct date the corpus knows, publication and event dates, sorted."""
-        known = {d.date for d in self._docs if d.date is not None}
-        known |= {date.fromordinal(int(x)) for x in np.unique(np.asarray(self.day)).tolist()}
-        return sorted(known)
+        """Every distinct date the corpus knows, publication and event dates, sorted; made
+        once (it took 11 ms at 10,000 files, and every question that names a time reads
+        it)."""
+        if self._days is None:
+            known = {d.date for d in self._docs if d.date is not None}
+            known |= {date.fromordinal(int(x))
+                      for x in np.unique(np.asarray(self.day)).tolist()}
+            self._days = sorted(known)
+        return self._days
 
     def select(self, doc_positions: Sequence[int] | None = None, since: date | None = None,
                until: date | None = None,

@@ -242,6 +242,17 @@ def _precision(unit: str) -> Precision:
         "month" if unit == "month" else "year")
 
 
+def period_end(first: date, precision: str) -> date:
+    """The last day of the period of ``precision`` that starts on ``first``."""
+    if precision == "day":
+        return first
+    if precision == "week":
+        return first + timedelta(6)
+    if precision == "month":
+        return first + relativedelta(months=1, days=-1)
+    return date(first.year, 12, 31)
+
+
 def _period_start(day: date, unit: str) -> date:
     if unit == "week":
         return day + relativedelta(weekday=MO(-1))
