@@ -8,9 +8,11 @@ import numpy as np
 
 from qabot.answering import compose
 from qabot.answering.bot import Bot
-from qabot.answering.candidates import SentenceCache, gather
+from qabot.answering.candidates import Candidate, SentenceCache, gather
 from qabot.answering.decide import Decision
+from qabot.answering.query import Query
 from qabot.corpus.load import load_corpus
+from qabot.models import Hit
 from qabot.retrieval.retriever import Retriever
 
 
@@ -23,13 +25,20 @@ def _bot(tmp_path: Path) -> Bot:
     return Bot(Retriever.from_corpus(load_corpus(tmp_path)))
 
 
-def test_two_articles_equally_sure_are_cited_oldest_first_with_notes(tmp_path: Path) -> None:
+def _memo(tmp_path: Path) -> tuple[Query, list[Hit], list[Candidate], int, int]:
+    """The memo question over the two articles: its query, hits, candidates, and the
+    positions of each article's one-sentence candidate (late, early)."""
     bot = _bot(tmp_path)
     query = bot.reader.read("When was the memo sent?")
     hits = bot.retriever.search_terms(query.search, k=5)
     cands = gather(bot.retriever, hits, SentenceCache(bot.retriever))
     late = next(i for i, c in enumerate(cands) if c.doc.id == "late" and c.size == 1)
     early = next(i for i, c in enumerate(cands) if c.doc.id == "early" and c.size == 1)
+    return query, hits, cands, late, early
+
+
+def test_two_articles_equally_sure_are_cited_oldest_first_with_notes(tmp_path: Path) -> None:
+    query, hits, cands, late, early = _memo(tmp_path)
     probs = np.full(len(cands), 0.5)
     decision = Decision(answered=True, confidence=0.9, chosen=(late, early), best=late)
     answer = compose.answer(query, decision, cands, probs, hits, related=3)
@@ -82,12 +91,7 @@ def test_a_relative_day_said_twice_in_one_quote_is_one_note(tmp_path: Path) -> N
 
 
 def test_the_best_scoring_citation_comes_first(tmp_path: Path) -> None:
-    bot = _bot(tmp_path)
-    query = bot.reader.read("When was the memo sent?")
-    hits = bot.retriever.search_terms(query.search, k=5)
-    cands = gather(bot.retriever, hits, SentenceCache(bot.retriever))
-    late = next(i for i, c in enumerate(cands) if c.doc.id == "late" and c.size == 1)
-    early = next(i for i, c in enumerate(cands) if c.doc.id == "early" and c.size == 1)
+    query, hits, cands, late, early = _memo(tmp_path)
     probs = np.full(len(cands), 0.1)
     probs[late], probs[early] = 0.8, 0.5
     decision = Decision(answered=True, confidence=0.9, chosen=(early, late), best=late)
