@@ -67,3 +67,21 @@ def test_sentence_cache_is_bounded(bot: Bot) -> None:
         got = cache.get(doc, a, b)
         assert got.tokens == tuple(bot.analyzer.tokenize(doc.text[a:b]))
     assert len(cache._data) == 3
+
+
+def test_a_field_answers_alone_and_counts_its_records_title(tmp_path: Path) -> None:
+    from test_corpus import METADATA
+
+    from qabot.corpus.load import load_corpus
+    from qabot.retrieval.retriever import Retriever
+
+    (tmp_path / "demo.txt").write_text(METADATA, encoding="utf-8")
+    retriever = Retriever.from_corpus(load_corpus(tmp_path))
+    hits = retriever.search("What Python version does demo-pkg require?", k=10)
+    assert hits[0].text == "Requires-Python: >=3.11"  # a field is a short passage
+    cands = gather(retriever, hits, SentenceCache(retriever))
+    fields = [c for c in cands if c.sentences[0].field or c.sentences[-1].field]
+    assert fields and all(c.size == 1 for c in fields)  # no run joins two fields
+    required = next(c for c in fields if c.text.startswith("Requires-Python"))
+    # The record's subject (the title, from "Name:") is part of what the field says.
+    assert {"demo", "pkg"} <= required.terms()

@@ -181,3 +181,99 @@ def test_headline_layouts_keep_their_date_out_of_the_title(first: str, date_line
     assert doc is not None and warnings == []
     assert doc.title == "Elm Street bridge closed" and str(doc.date) == day
     assert doc.text[doc.body_start : doc.body_end] == "The bridge was closed on Monday."
+
+
+# --- "Name: value" field blocks (RFC 822 style: METADATA, Debian copyright, e-mail) ---
+
+METADATA = """Metadata-Version: 2.4
+Name: demo-pkg
+Version: 1.2.3
+Summary: A small package for demonstrations
+Author-email: Ada Example <ada@example.org>
+License-Expression: MIT
+Requires-Python: >=3.11
+Classifier: Programming Language :: Python :: 3
+
+# demo-pkg
+
+Demo-pkg shows how a package is described. It has no code worth running.
+"""
+
+COPYRIGHT = """Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: tinytool
+Source: https://example.org/tinytool
+
+Files: *
+Copyright: 2020, Ada Example <ada@example.org>
+           2021, Bob Example
+License: GPL-2+
+ This program is free software; you can redistribute it and/or modify it under
+ the terms of the GNU General Public License.
+ .
+ On Debian systems the full text is in /usr/share/common-licenses/GPL-2.
+"""
+
+EMAIL = """From: Ada Example <ada@example.org>
+To: team@example.org
+Subject: The dam will cost four million
+Date: Fri, 06 Mar 2026 10:00:00 +0000
+
+The council agreed the cost on Thursday.
+"""
+
+
+@pytest.mark.parametrize(("text", "title", "date"), [
+    (METADATA, "demo-pkg — A small package for demonstrations", None),
+    (COPYRIGHT, "tinytool", None),
+    (EMAIL, "The dam will cost four million", dt.date(2026, 3, 6)),
+])
+def test_a_field_block_gives_the_title_and_date_and_stays_searchable(
+        text: str, title: str, date: dt.date | None) -> None:
+    warnings: list[str] = []
+    doc = document_from_text(text, "f", "f.txt", warnings)
+    assert doc is not None and warnings == []
+    assert (doc.title, doc.titled, doc.date) == (title, True, date)
+    # The block is metadata and text at once: its fields are searched, so it stays in.
+    assert doc.body_start == 0
+
+
+def test_each_field_is_its_own_unit_and_passage() -> None:
+    from qabot.corpus.passages import PassageConfig, document_passages
+    from qabot.text.segment import segment_units
+
+    doc = document_from_text(METADATA, "m", "m.txt", [])
+    assert doc is not None
+    units = segment_units(doc.text, doc.body_start, doc.body_end)
+    fields = [doc.text[a:b] for a, b, kind in units if kind == "field"]
+    assert fields[0] == "Metadata-Version: 2.4" and "Requires-Python: >=3.11" in fields
+    assert len(fields) == 8
+    passages = document_passages(doc, PassageConfig())
+    assert [p.text for p in passages[:8]] == fields  # one field a passage
+    assert passages[8].text.startswith("Demo-pkg shows")  # the prose is cut as before
+
+
+def test_continuation_lines_are_text_under_their_field() -> None:
+    from qabot.text.segment import segment_units
+
+    units = [(COPYRIGHT[a:b], kind) for a, b, kind in segment_units(COPYRIGHT)]
+    assert ("License: GPL-2+", "field") in units
+    assert ("Copyright: 2020, Ada Example <ada@example.org>", "field") in units
+    texts = [t for t, kind in units if kind == "text"]
+    # Debian's " ." line ends a paragraph of the licence text and is not itself a unit.
+    assert any(t.startswith("This program is free software") for t in texts)
+    assert any(t.startswith("On Debian systems") for t in texts)
+    assert "." not in texts
+
+
+@pytest.mark.parametrize("text", [
+    "Note: the council met on Thursday.\nIt agreed the cost of the dam.\n",  # one field
+    "Title: A headline\nDate: 2026-03-06\n\nThe text.\n",  # a news header: read as before
+    "Update: one\nnot indented, so not a continuation\nSecond: two\n",
+])
+def test_what_is_not_a_field_block(text: str) -> None:
+    from qabot.text.segment import segment_units
+
+    doc = document_from_text(text, "n", "n.txt", [])
+    assert doc is not None
+    kinds = {kind for _, _, kind in segment_units(doc.text, doc.body_start, doc.body_end)}
+    assert "field" not in kinds

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from qabot.answering.cues import Cues, read_cues
 from qabot.lru import LRU
 from qabot.models import Document, Hit
+from qabot.text.segment import is_field
 
 if TYPE_CHECKING:
     from qabot.corpus.passages import PassageTable
@@ -32,6 +33,7 @@ class Sentence:
     terms: frozenset[str]
     words: tuple[str, ...]  # every word: index terms and stopwords (Analyzer.sequence)
     cues: Cues
+    field: bool = False  # a "Name: value" field of a block of them (text.segment.is_field)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,11 @@ class SentenceCache:
             text = doc.text[start:end]
             tokens = tuple(analyzer.tokenize(text))
             words = tuple(analyzer.sequence(text))
-            return Sentence(start, end, tokens, frozenset(tokens), words, read_cues(text))
+            field = is_field(doc.text, start, end)
+            # A field's subject is its record, which the file's title names ("Name: numpy"
+            # above "Requires-Python: >=3.11"): its terms count as the field's own.
+            terms = frozenset(tokens).union(analyzer.tokenize(doc.title) if field else ())
+            return Sentence(start, end, tokens, terms, words, read_cues(text), field)
 
         return self._data.get((doc.id, start, end), make)
 
@@ -162,8 +168,9 @@ def gather(retriever: Retriever, hits: Sequence[Hit], cache: SentenceCache) -> l
                     j = i + size
                     if j > len(sentences) or any(o is None for o in owners[i:j]):
                         break
-                    if size > 1 and sentences[j - 1].end - sentences[i].start > MAX_RUN_CHARS:
-                        break
+                    if size > 1 and (sentences[j - 1].end - sentences[i].start > MAX_RUN_CHARS
+                                     or sentences[i].field or sentences[j - 1].field):
+                        break  # a field is a record: it answers alone
                     hit = min((o for o in owners[i:j] if o is not None), key=lambda h: h.rank)
                     out.append(Candidate(block, i, size, hit))
     out.sort(key=lambda c: (c.hit.rank, c.start, c.size))

@@ -13,7 +13,7 @@ import regex
 
 from qabot import paths
 from qabot.models import Document, line_number
-from qabot.text.segment import heading_title, iter_lines, segment
+from qabot.text.segment import FIELD_LINE, heading_title, iter_lines, segment
 from qabot.text.timeref import DateError, parse_date
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -159,6 +159,53 @@ def _date_field(value: object, where: str, warnings: list[str]) -> dt.date | Non
         return None
 
 
+# A field block (RFC 822 style: package METADATA, Debian copyright files, e-mail): lines
+# "Name: value", each perhaps followed by continuation lines indented with white space, up
+# to a blank line. A field name is one word of letters, digits and hyphens (``text.segment``
+# reads the same lines as one unit per field).
+_DATE_FIELD = regex.compile(r"^date:", regex.IGNORECASE | regex.MULTILINE)
+_TITLE_FIELDS = ("title", "subject", "name", "upstream-name")
+_FIELDS_SCAN = 200  # lines read for a block at the top of a file: METADATA has about 60
+
+
+def _field_block(text: str, start: int) -> dict[str, str] | None:
+    """The fields (names case-folded, the first of each name, values unfolded) of a field
+    block starting the text at ``start``: at least two fields, one of them not a header
+    line qabot already reads (``Title:``, ``Date:``, ``Author:`` ...); else None."""
+    fields: dict[str, str] = {}
+    current: str | None = None
+    plain = True  # every field so far is one of the news header lines
+    for line_start, line_end in itertools.islice(iter_lines(text, start, len(text)),
+                                                 _FIELDS_SCAN):
+        line = text[line_start:line_end]
+        if not line.strip():
+            break
+        if line_end - line_start > _HEADER_LINE_MAX:
+            return None
+        m = FIELD_LINE.match(line)
+        if m:
+            current = m.group(1).casefold()
+            plain = plain and _KEY_LINE.match(line) is not None
+            fields.setdefault(current, " ".join(line[m.end():].split()))
+        elif current is not None and line[0] in " \t":
+            if fields[current] == "" or current in _TITLE_FIELDS:
+                fields[current] = " ".join((fields[current] + " " + line).split())
+        else:
+            return None
+    return fields if len(fields) >= 2 and not plain else None
+
+
+def _fields_title(fields: dict[str, str]) -> str | None:
+    """A title from a field block: ``Title``, ``Subject``, ``Name`` (with its ``Summary``)
+    or Debian's ``Upstream-Name``, the first present."""
+    for key in _TITLE_FIELDS:
+        value = fields.get(key, "")
+        if value:
+            summary = fields.get("summary", "") if key == "name" else ""
+            return f"{value} — {summary}" if summary else value
+    return None
+
+
 def parse_header(text: str, name: str, warnings: list[str]) -> Header:
     """Read what comes before a file's text (docs/corpus-formats.md): YAML front matter
     (``title:``, ``date:``); a date line (the bundled ``MM/DD YYYY``, optionally followed
@@ -176,6 +223,15 @@ def parse_header(text: str, name: str, warnings: list[str]) -> Header:
         header.date = _date_field(date, f"{name}:1", warnings)
     elif date is not None:  # a list, a mapping: only a single value is a date
         warnings.append(f"{name}:1: front matter date is not a single value; date unknown")
+
+    block = _field_block(text, header.body)
+    if block is not None:  # metadata, and kept as text: each field is searched on its own
+        header.title = header.title or _fields_title(block)
+        if header.date is None and block.get("date"):
+            at = _DATE_FIELD.search(text, header.body)
+            where = f"{name}:{line_number(text, at.start() if at else header.body)}"
+            header.date = _date_field(block["date"], where, warnings)
+        return header
 
     lines = list(itertools.islice(iter_lines(text, header.body, len(text)), 12))
 

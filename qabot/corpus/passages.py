@@ -10,7 +10,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from qabot.models import Document, Passage, Span
-from qabot.text.segment import heading_title, segment_bounds
+from qabot.text.segment import heading_title, segment_units
 
 
 class PassageConfig(BaseModel):
@@ -61,16 +61,19 @@ def document_windows(doc: Document, config: PassageConfig
     text = doc.text
     section: str | None = None
     run: list[Bounds] = []
-    for s, e, heading in [*segment_bounds(text, doc.body_start, doc.body_end), (0, 0, True)]:
-        if heading:
-            if run:
-                words = [len(text[a:b].split()) for a, b in run]
-                for window in _windows(run, words, config):
-                    yield section, window
-            if e > s:
-                section, run = heading_title(text[s:e]), []
-        else:
+    for s, e, kind in [*segment_units(text, doc.body_start, doc.body_end), (0, 0, "heading")]:
+        if kind == "text":
             run.append((s, e))
+            continue
+        if run:
+            words = [len(text[a:b].split()) for a, b in run]
+            for window in _windows(run, words, config):
+                yield section, window
+            run = []
+        if kind == "field":  # a "Name: value" field is a record: a passage of its own
+            yield section, [(s, e)]
+        elif e > s:
+            section = heading_title(text[s:e])
 
 
 def document_passages(doc: Document, config: PassageConfig, first_index: int = 0) -> list[Passage]:

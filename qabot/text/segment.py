@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Iterator
+from typing import Literal
 
 import regex
 
@@ -237,12 +238,63 @@ def is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
     return runs_on and not code
 
 
-def _units(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int, bool]]:
+# A field line of a "Name: value" block (package METADATA, Debian copyright, e-mail
+# headers): a one-word name of letters, digits and hyphens, a colon, then space or nothing.
+FIELD_LINE = regex.compile(r"([A-Za-z][A-Za-z0-9-]{0,39}):(?:[ \t]|$)")
+
+
+def is_field(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` reads as one field line: at a line's start, unindented,
+    one line, "Name: value"."""
+    return ((start == 0 or text[start - 1] in "\r\n") and FIELD_LINE.match(text, start, end)
+            is not None and not any(c in text[start:end] for c in "\r\n"))
+
+
+_FIELD_SEPARATOR = regex.compile(r"^\.$")  # Debian's " ." blank line inside a field
+
+
+Kind = Literal["heading", "text", "field"]
+
+
+def _field_units(text: str, lines: list[tuple[int, int]]
+                 ) -> Iterator[tuple[int, int, Kind]] | None:
+    """A block of fields as units: each field line alone, and each field's continuation
+    lines (indented) read as a block of text of their own; None unless the block starts
+    with a field, has two or more, and every other line is indented under one."""
+    fields = [FIELD_LINE.match(text, s, e) is not None and not _indent(text, s)
+              for s, e in lines]
+    if not fields[0] or sum(fields) < 2:
+        return None
+    if not all(f or _indent(text, s)[:1] in (" ", "\t")
+               for f, (s, _) in zip(fields, lines, strict=True)):
+        return None
+    return _fields_of(text, lines, fields)
+
+
+def _fields_of(text: str, lines: list[tuple[int, int]], fields: list[bool]
+               ) -> Iterator[tuple[int, int, Kind]]:
+    rest: list[tuple[int, int]] = []
+    for (s, e), field in zip(lines, fields, strict=True):
+        if field or _FIELD_SEPARATOR.match(text[s:e]):
+            yield from _paragraphs_of(text, rest)
+            rest = []
+            if field:
+                yield s, e, "field"
+        else:
+            rest.append((s, e))
+    yield from _paragraphs_of(text, rest)
+
+
+def _units(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int, Kind]]:
     """(start, end, is_heading) of the paragraphs and headings of one block. Markdown
     headings ("# Title", or a line underlined with = or -) stand apart; each run of lines
     between them is judged on its own: in wrapped text its lines join, and only a list item
     starts a new paragraph; otherwise each line is a paragraph, or a heading when
-    ``is_heading``."""
+    ``is_heading``. A block of "Name: value" fields is one unit per field."""
+    fields = _field_units(text, lines)
+    if fields is not None:
+        yield from fields
+        return
     run: list[tuple[int, int]] = []
     i = 0
     while i < len(lines):
@@ -253,7 +305,7 @@ def _units(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int, 
         if setext or (short and _MD_HEADING.match(text[s:e])):
             yield from _paragraphs_of(text, run)
             run = []
-            yield s, e, True
+            yield s, e, "heading"
             i += 2 if setext else 1
             continue
         run.append((s, e))
@@ -262,41 +314,57 @@ def _units(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int, 
 
 
 def _paragraphs_of(text: str, lines: list[tuple[int, int]]
-                   ) -> Iterator[tuple[int, int, bool]]:
+                   ) -> Iterator[tuple[int, int, Kind]]:
     if not lines:
         return
     if not is_wrapped(text, lines):
         for s, e in lines:
-            yield s, e, is_heading(text[s:e])
+            yield s, e, "heading" if is_heading(text[s:e]) else "text"
         return
     start, end = lines[0]
     for s, e in lines[1:]:
         if _ITEM.match(text[s:e]):
-            yield start, end, False
+            yield start, end, "text"
             start = s
         end = e
-    yield start, end, False
+    yield start, end, "text"
+
+
+def segment_units(text: str, start: int = 0, end: int | None = None
+                  ) -> list[tuple[int, int, Kind]]:
+    """(start, end, kind) of the headings, sentences and fields of ``text[start:end]``: a
+    sentence of wrapped text may cross line ends; a field ("Name: value" in a block of
+    them) is one unit, its value's continuation lines the sentences after it. Offsets
+    stay exact."""
+    out: list[tuple[int, int, Kind]] = []
+    for s, e, kind in paragraph_units(text, start, end):
+        if kind == "text":
+            out.extend((a, b, "text") for a, b in split_sentences(text, s, e))
+        else:
+            out.append((s, e, kind))
+    return out
 
 
 def segment_bounds(text: str, start: int = 0, end: int | None = None
                    ) -> list[tuple[int, int, bool]]:
-    """(start, end, is_heading) of the headings and sentences of ``text[start:end]``. A
-    sentence of wrapped text may cross line ends; offsets stay exact."""
-    out: list[tuple[int, int, bool]] = []
-    for s, e, heading in paragraphs(text, start, end):
-        if heading:
-            out.append((s, e, True))
-        else:
-            out.extend((a, b, False) for a, b in split_sentences(text, s, e))
-    return out
+    """(start, end, is_heading) of the headings and sentences (fields among them) of
+    ``text[start:end]``."""
+    return [(a, b, kind == "heading") for a, b, kind in segment_units(text, start, end)]
+
+
+def paragraph_units(text: str, start: int = 0, end: int | None = None
+                    ) -> Iterator[tuple[int, int, Kind]]:
+    """(start, end, kind) of the paragraphs, headings and fields of ``text[start:end]``."""
+    end = len(text) if end is None else end
+    for lines in blocks(text, start, end):
+        yield from _units(text, lines)
 
 
 def paragraphs(text: str, start: int = 0, end: int | None = None
                ) -> Iterator[tuple[int, int, bool]]:
     """(start, end, is_heading) of the paragraphs and headings of ``text[start:end]``."""
-    end = len(text) if end is None else end
-    for lines in blocks(text, start, end):
-        yield from _units(text, lines)
+    for a, b, kind in paragraph_units(text, start, end):
+        yield a, b, kind == "heading"
 
 
 def segment(text: str, start: int = 0, end: int | None = None) -> list[Span]:
