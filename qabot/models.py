@@ -102,7 +102,8 @@ class Hit(_Frozen):
     passage_id: str
     doc_id: str
     title: str
-    date: str | None = Field(description="ISO date of the article, or null.")
+    date: dt.date | None = Field(description="The article's publication date, or None "
+                                 "(in JSON an ISO string, or null).")
     source: str
     section: str | None
     text: str
@@ -134,7 +135,8 @@ class Citation(_Frozen):
     n: int
     doc_id: str
     title: str
-    date: str | None
+    date: dt.date | None = Field(description="The article's publication date, or None "
+                                 "(in JSON an ISO string, or null).")
     source: str
     quote: str
     start: int
@@ -147,7 +149,7 @@ class Citation(_Frozen):
     def of(cls, n: int, doc: Document, start: int, end: int, score: float) -> Citation:
         """Citation ``n`` of ``doc.text[start:end]``: its quote is exactly that text."""
         return cls(n=n, doc_id=doc.id, title=doc.title,
-                   date=doc.date.isoformat() if doc.date else None, source=doc.source,
+                   date=doc.date, source=doc.source,
                    quote=doc.text[start:end], start=start, end=end, score=round(score, 4),
                    line=doc.line_at(start))
 

@@ -17,7 +17,7 @@ def _exact(bot: Bot, answer: Answer) -> None:
     for c in answer.citations:
         doc = bot.retriever.document(c.doc_id)
         assert doc.text[c.start : c.end] == c.quote
-        assert c.date == (doc.date.isoformat() if doc.date else None)
+        assert c.date == doc.date
         assert c.title == doc.title and c.source == doc.source
         assert f"{c.quote} [{c.n}]" in answer.answer or answer.answer.endswith(f"[{c.n}].")
 

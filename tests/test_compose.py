@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +44,7 @@ def test_two_articles_equally_sure_are_cited_oldest_first_with_notes(tmp_path: P
     decision = Decision(answered=True, confidence=0.9, chosen=(late, early), best=late)
     answer = compose.answer(query, decision, cands, probs, hits, related=3)
     assert [c.doc_id for c in answer.citations] == ["early", "late"]
-    assert [c.date for c in answer.citations] == ["2026-03-06", "2026-03-13"]
+    assert [c.date for c in answer.citations] == [dt.date(2026, 3, 6), dt.date(2026, 3, 13)]
     for c in answer.citations:
         text = (tmp_path / c.source).read_text(encoding="utf-8")
         assert text[c.start : c.end] == c.quote and f"{c.quote} [{c.n}]" in answer.answer

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from conftest import ARTICLE_B
 
-from qabot import Hit, Retriever, load_corpus
+from qabot import Bot, Hit, Retriever, load_corpus
 
 
 def test_public_api_in_five_lines() -> None:
@@ -19,7 +21,7 @@ def test_reasons_passage_is_found_with_citation_fields(retriever: Retriever) -> 
     reasons = [h for h in hits if "three primary reasons" in h.text]
     assert reasons, [h.text[:60] for h in hits]
     h = reasons[0]
-    assert (h.doc_id, h.date, h.source) == (ARTICLE_B, "2026-03-13", f"{ARTICLE_B}.txt")
+    assert (h.doc_id, h.date, h.source) == (ARTICLE_B, dt.date(2026, 3, 13), f"{ARTICLE_B}.txt")
     assert h.section == "01. Why Did Lin Junyang Suddenly Resign? At Least Three Major Factors"
     assert retriever.document(h.doc_id).text[h.start : h.end] == h.text
 
@@ -82,3 +84,20 @@ def test_doc_ids_are_checked_where_they_enter(retriever: Retriever) -> None:
     with pytest.raises(TypeError, match="since must be a datetime.date"):
         retriever.documents(since="2026-03-01")  # type: ignore[arg-type]
     assert {h.doc_id for h in retriever.search("Zhou Hao", doc_ids=[ARTICLE_B])} == {ARTICLE_B}
+
+
+def test_hit_and_citation_dates_are_dates_in_the_library_and_iso_in_json(bot: Bot) -> None:
+    import datetime as dt
+    import json
+
+    from qabot.ui.render import to_json
+
+    hit = bot.retriever.search("Zhou Hao", k=1)[0]
+    assert isinstance(hit.date, dt.date)
+    assert json.loads(to_json(hit))["date"] == hit.date.isoformat()
+    answer = bot.ask("Who is Zhou Hao?")
+    cited = answer.citations[0]
+    assert isinstance(cited.date, dt.date)
+    assert json.loads(to_json(answer))["citations"][0]["date"] == cited.date.isoformat()
+    # A logged answer read back (JSON) is the same model: the ISO string parses to a date.
+    assert type(answer).model_validate_json(to_json(answer)) == answer

@@ -23,7 +23,7 @@ EMPTY = "Please ask a question."
 def no_article_between(since: date | None, until: date | None) -> str:
     """The abstention when no article was published in the range asked for."""
     def say(d: date | None) -> str:
-        return human_date(d.isoformat()) if d else "…"
+        return human_date(d) if d else "…"
     return (f"No article is dated between {say(since)} and {say(until)}; undated articles "
             "are left out of a date range.")
 
@@ -150,7 +150,7 @@ def _article_date(doc: Document) -> str:
     if doc.date is None:
         return f"The article “{doc.title}” ({doc.source}) carries no publication date [1]."
     return (f"The article “{doc.title}” ({doc.source}) was published on "
-            f"{human_date(doc.date.isoformat())} ({doc.date.isoformat()}) [1].")
+            f"{human_date(doc.date)} ({doc.date.isoformat()}) [1].")
 
 
 def date_notes(chosen: Sequence[Candidate], citations: Sequence[Citation],
@@ -164,8 +164,8 @@ def date_notes(chosen: Sequence[Candidate], citations: Sequence[Citation],
         refs = day_references(cand.text, published)
         for ref in refs:
             if ref.relative and published is not None:
-                note = (f"[{cite.n}] “{ref.text}” = {human_date(ref.day.isoformat())} "
-                        f"(the article is dated {human_date(published.isoformat())}).")
+                note = (f"[{cite.n}] “{ref.text}” = {human_date(ref.day)} "
+                        f"(the article is dated {human_date(published)}).")
                 if note not in notes:  # "today" twice in one quote is one note
                     notes.append(note)
         if refs:
@@ -174,7 +174,7 @@ def date_notes(chosen: Sequence[Candidate], citations: Sequence[Citation],
         per_doc = [set().union(*(d for _, d in entries)) for entries in days.values()]
         if not set.intersection(*per_doc):
             sides = "; ".join(
-                ", ".join(sorted(human_date(d.isoformat()) for d in found)) + f" [{n}]"
+                ", ".join(sorted(human_date(d) for d in found)) + f" [{n}]"
                 for entries in days.values() for n, found in entries
             )
             notes.append(f"The articles give different dates: {sides}. "

@@ -58,7 +58,7 @@ def time_scope(retriever: Retriever, query: Query, doc_ids: Collection[str] | No
         which = "newest" if query.recency > 0 else "oldest"
         assert chosen.date is not None
         note = (f"Of the {len(dated)} dated articles found on this, the {which} is "
-                f"“{chosen.title}” ({human_date(chosen.date.isoformat())}, {chosen.source}).")
+                f"“{chosen.title}” ({human_date(chosen.date)}, {chosen.source}).")
         return TimeScope([chosen.id], note)
     return None
 

@@ -125,11 +125,6 @@ def evidence_spans(item: GoldItem, corpus: Corpus) -> list[tuple[str, int, int]]
     return spans
 
 
-def _iso(corpus: Corpus, doc_id: str) -> str | None:
-    date = corpus.get(doc_id).date
-    return date.isoformat() if date else None
-
-
 # -- the run ---------------------------------------------------------------------------------
 
 
@@ -218,7 +213,7 @@ def evaluate(bot: Bot, gold: Sequence[GoldItem], k: int | None = None) -> Report
             result.citation_recall = sum(
                 any(overlaps(c.doc_id, c.start, c.end, [s]) for c in cits) for s in spans
             ) / len(spans)
-            result.dates_ok = all(c.date == _iso(corpus, c.doc_id) for c in cits)
+            result.dates_ok = all(c.date == corpus.get(c.doc_id).date for c in cits)
         else:
             result.citation_precision = 0.0
             result.citation_recall = 0.0

@@ -251,7 +251,7 @@ class Retriever:
             passage_id=passage_id,
             doc_id=doc.id,
             title=doc.title,
-            date=doc.date.isoformat() if doc.date else None,
+            date=doc.date,
             source=doc.source,
             section=section,
             text=doc.text[start:end],

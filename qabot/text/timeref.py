@@ -89,21 +89,20 @@ def day_references(text: str, published: date | None) -> list[DayReference]:
     return found
 
 
-def human_date(iso: str | None) -> str:
-    """``2026-03-13`` -> ``13 Mar 2026``; unknown dates say so."""
-    if not iso:
+def human_date(day: date | None) -> str:
+    """``date(2026, 3, 13)`` -> ``13 Mar 2026``; unknown dates say so."""
+    if day is None:
         return "date unknown"
-    year, month, day = iso.split("-")
-    return f"{int(day)} {MONTH_NAMES[int(month) - 1][:3].capitalize()} {year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1][:3].capitalize()} {day.year}"
 
 
 def human_period(day: date, precision: str) -> str:
     """A resolved time as a reader says it: "4 Mar 2026", "week of 2 Mar 2026", "Mar
     2026", "2026"."""
     if precision == "day":
-        return human_date(day.isoformat())
+        return human_date(day)
     if precision == "week":
-        return f"week of {human_date(day.isoformat())}"
+        return f"week of {human_date(day)}"
     if precision == "month":
         return f"{MONTH_NAMES[day.month - 1][:3].capitalize()} {day.year}"
     return str(day.year)

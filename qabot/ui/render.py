@@ -109,7 +109,8 @@ def terminal_width() -> int:
     return shutil.get_terminal_size((80, 24)).columns or 80
 
 
-def source_line(title: str, date: str | None, source: str, line: int | None = None) -> str:
+def source_line(title: str, date: dt.date | None, source: str, line: int | None = None
+                ) -> str:
     """title · date (only when known) · file:line."""
     where = one_line(source) + (f":{line}" if line else "")
     return " · ".join([one_line(title), *([human_date(date)] if date else []), where])
@@ -330,7 +331,7 @@ def documents_text(docs: Sequence[Document], counts: dict[str, int] | None = Non
     """The articles, one line each: date, title, file (and passages, when counted)."""
     lines = []
     for d in docs:
-        date = human_date(d.date.isoformat()) if d.date else "undated"
+        date = human_date(d.date) if d.date else "undated"
         extra = f" · {plural(counts.get(d.id, 0), 'passage')}" if counts is not None else ""
         lines.append(f"{date:>12} · {one_line(d.title)} · {one_line(d.source)}{extra}")
     return "\n".join(lines) if lines else "No articles."

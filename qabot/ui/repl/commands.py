@@ -93,8 +93,7 @@ def sources(repl: Repl, _: str) -> bool:
             if p.start <= start and end <= p.end and p.id not in shown:
                 shown.add(p.id)
                 doc = repl.bot.retriever.document(doc_id)
-                head = source_line(doc.title, doc.date.isoformat() if doc.date else None,
-                                   doc.source, doc.line_at(p.start))
+                head = source_line(doc.title, doc.date, doc.source, doc.line_at(p.start))
                 if p.section:
                     head += f" · § {one_line(p.section)}"
                 out += [("class:source", head + "\n"), *repl.highlight(p.text, terms),
@@ -168,13 +167,13 @@ def _set_bound(repl: Repl, arg: str, which: str) -> bool:
     """/since DATE, /until DATE: answers only from articles published then; "off" clears."""
     if not arg:
         current = getattr(repl.conversation, which)
-        repl.say(f"{which}: {human_date(current.isoformat()) if current else 'off'}.")
+        repl.say(f"{which}: {human_date(current) if current else 'off'}.")
         return True
     if arg.casefold() in ("off", "none", "clear"):
         setattr(repl.conversation, which, None)
         other = repl.conversation.until if which == "since" else repl.conversation.since
         rest = (f" (/{'until' if which == 'since' else 'since'} "
-                f"{human_date(other.isoformat())} still holds)" if other else
+                f"{human_date(other)} still holds)" if other else
                 ": every article is read")
         repl.say(f"/{which} off{rest}.")
         return True
@@ -185,15 +184,15 @@ def _set_bound(repl: Repl, arg: str, which: str) -> bool:
         return True
     other = repl.conversation.until if which == "since" else repl.conversation.since
     if other is not None and (day > other if which == "since" else day < other):
-        repl.say(f"/{which} {human_date(day.isoformat())} is "
+        repl.say(f"/{which} {human_date(day)} is "
                  f"{'after' if which == 'since' else 'before'} "
                  f"{'/until' if which == 'since' else '/since'} "
-                 f"{human_date(other.isoformat())}: nothing to read; not set.",
+                 f"{human_date(other)}: nothing to read; not set.",
                  "class:error")
         return True
     setattr(repl.conversation, which, day)
     repl.say(f"Only articles published {'on or after' if which == 'since' else 'on or before'} "
-             f"{human_date(day.isoformat())}.")
+             f"{human_date(day)}.")
     return True
 
 

@@ -169,7 +169,7 @@ class Repl:
         dates = sorted(d.date for d in docs if d.date)
         span = ""
         if dates:
-            first, last = human_date(dates[0].isoformat()), human_date(dates[-1].isoformat())
+            first, last = human_date(dates[0]), human_date(dates[-1])
             if dates[0].year == dates[-1].year:  # "6 Mar – 13 Mar 2026"
                 first = first.rsplit(" ", 1)[0]
             span = f", {first} – {last}" if dates[0] != dates[-1] else f", {last}"
