@@ -209,7 +209,15 @@ def test_the_config_file_and_environment_set_defaults(tmp_path: Path, capsys,
     config.write_text("k = 0\n", encoding="utf-8")
     assert main(["search", "x"]) == 2
     _, err = capsys.readouterr()
-    assert f"{config}: k: Input should be greater than or equal to 1" in err
+    assert f"{config}: k = 0 is not valid: expected a whole number from 1 to 1000" in err
+    config.write_text('colour = "never"\n', encoding="utf-8")
+    assert main(["search", "x"]) == 2
+    _, err = capsys.readouterr()
+    assert f"{config}: unknown key 'colour' (the keys are corpus, k, semantic)" in err
+    config.write_text('semantic = "yes"\n', encoding="utf-8")
+    assert main(["search", "x"]) == 2
+    _, err = capsys.readouterr()
+    assert "semantic = 'yes' is not valid: expected true or false" in err
 
 
 def test_search_exits_1_when_nothing_matches(capsys) -> None:

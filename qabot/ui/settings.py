@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
@@ -62,6 +63,18 @@ def semantic_from_env(value: str | None) -> bool | None:
     return found
 
 
+def _problem(error: Any) -> str:
+    """A config file's first wrong key or value, said in qabot's words (not pydantic's)."""
+    key = ".".join(str(p) for p in error["loc"])
+    keys = ", ".join(Settings.model_fields)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key {key!r} (the keys are {keys})"
+    expected = {"corpus": "a path in quotes", "k": "a whole number from 1 to 1000",
+                "semantic": "true or false"}.get(key, "another value")
+    return f"{key} = {error.get('input')!r} is not valid: expected {expected}"
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """The settings in the config file (none when there is no file); a file that can't be
     read or holds a wrong key or value is a ``QabotError`` naming it."""
@@ -93,9 +106,7 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise QabotError(f"{path}: {where}: {err['msg']}") from None
+        raise QabotError(f"{path}: {_problem(exc.errors()[0])}") from None
     if settings.corpus:
         settings = settings.model_copy(update={"corpus": os.path.expanduser(settings.corpus)})
     return settings
