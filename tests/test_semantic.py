@@ -79,8 +79,8 @@ def test_a_bad_switch_value_is_a_one_line_error() -> None:
 def test_the_config_file_takes_only_true_or_false_for_semantic(tmp_path: Path) -> None:
     config, proc = index_with_config('semantic = "yes"\n')
     assert proc.returncode == 2
-    assert proc.stderr.startswith(f"qabot: error: {config}: semantic: Input should be a valid "
-                                  "boolean")
+    assert proc.stderr.strip() == (f"qabot: error: {config}: semantic = 'yes' is not valid: "
+                                   "expected true or false")
 
 
 # -- with the extra --------------------------------------------------------------------------
