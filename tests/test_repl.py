@@ -124,6 +124,17 @@ def test_help_lists_every_command(bot: Bot) -> None:
         assert f"  {name} " in out
 
 
+def test_help_continues_under_its_own_column_at_60_columns(bot: Bot, monkeypatch) -> None:
+    monkeypatch.setattr(Repl, "_width", lambda self: 59)  # a 60-column terminal
+    _, out = transcript(bot, "/help\nexit\n")
+    lines = out.splitlines()
+    start = next(i for i, x in enumerate(lines) if x.startswith("  /help "))
+    column = lines[start].index("this list")
+    rows = lines[start:start + 20]
+    for row in rows:
+        if row.startswith(" ") and not row.lstrip().startswith("/"):
+            assert row[:column].isspace() and not row[column].isspace(), row  # aligned
+        assert len(row) <= 60
 def test_json_toggle(bot: Bot) -> None:
     _, out = transcript(bot, f"/json\n{USERS}\n\x04")
     assert "JSON output on." in out and '"citations": [' in out

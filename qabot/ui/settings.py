@@ -70,6 +70,8 @@ def _problem(error: Any) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"unknown key {key!r} (the keys are {keys})"
+    if kind == "value_error":  # one of qabot's own checks: its message as written
+        return f"{key}: {error.get('ctx', {}).get('error', error['msg'])}"
     expected = {"corpus": "a path in quotes", "k": "a whole number from 1 to 1000",
                 "semantic": "true or false"}.get(key, "another value")
     return f"{key} = {error.get('input')!r} is not valid: expected {expected}"

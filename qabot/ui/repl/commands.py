@@ -5,6 +5,7 @@ False means leave the chat. A new command is one decorated function here."""
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +67,12 @@ def _last_answer(repl: Repl) -> Answer | None:
 def help_command(repl: Repl, _: str) -> bool:
     lines = ["Ask a question in plain English, or use a command:"]
     width = max(len(name) for name in COMMANDS) + 1
-    lines += [f"  {c.name:<{width}} {c.help}" for c in COMMANDS.values()]
+    # A help text too long for the terminal continues under its own column, not under
+    # the command names.
+    for c in COMMANDS.values():
+        lines += textwrap.wrap(f"  {c.name:<{width}} {c.help}", max(repl._width(), 40),
+                               subsequent_indent=" " * (width + 3),
+                               break_long_words=False, break_on_hyphens=False)
     if repl.batch_mode:
         lines.append("Reading one line at a time from standard input; /quit stops.")
     else:
