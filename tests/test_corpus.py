@@ -277,3 +277,15 @@ def test_what_is_not_a_field_block(text: str) -> None:
     assert doc is not None
     kinds = {kind for _, _, kind in segment_units(doc.text, doc.body_start, doc.body_end)}
     assert "field" not in kinds
+
+
+def test_is_field_agrees_with_the_segmentation() -> None:
+    from qabot.text.segment import is_field, segment_units
+
+    prose = ("The council met on Thursday.\nNote: the dam will cost four million.\n"
+             "It opens in 2029.\n")
+    for text in (METADATA, COPYRIGHT, EMAIL, prose, METADATA.replace("\n", "\r\n")):
+        for a, b, kind in segment_units(text):
+            assert is_field(text, a, b) == (kind == "field"), text[a:b]
+    line = prose.index("Note:")
+    assert not is_field(prose, line, prose.index("\n", line))  # a prose line, not a field

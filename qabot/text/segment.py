@@ -243,14 +243,26 @@ def is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
 FIELD_LINE = regex.compile(r"([A-Za-z][A-Za-z0-9-]{0,39}):(?:[ \t]|$)")
 
 
+# A blank line (only spaces or tabs between two newlines, a CRLF never split in two):
+# what ends a block. The first searches backwards (the regex module's REVERSE flag), for
+# the block's start.
+_NEWLINE = r"(?:\r\n|\r(?!\n)|(?<!\r)\n)"
+_BLANK_BEFORE = regex.compile(rf"(?r){_NEWLINE}[ \t]*{_NEWLINE}")
+_BLANK_AFTER = regex.compile(rf"{_NEWLINE}[ \t]*{_NEWLINE}")
+
+
 def is_field(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` reads as one field line: at a line's start, unindented,
-    one line, "Name: value"."""
-    return ((start == 0 or text[start - 1] in "\r\n") and FIELD_LINE.match(text, start, end)
-            is not None and not any(c in text[start:end] for c in "\r\n"))
-
-
-_FIELD_SEPARATOR = regex.compile(r"^\.$")  # Debian's " ." blank line inside a field
+    """Whether ``text[start:end]`` is a field unit, as ``segment_units`` cuts it: a whole
+    unindented "Name: value" line in a block that ``_field_units`` reads as fields (a
+    prose line starting "Note: " is not one)."""
+    if (start and text[start - 1] not in "\r\n") or FIELD_LINE.match(text, start, end) is None \
+            or any(c in text[start:end] for c in "\r\n"):
+        return False
+    before = _BLANK_BEFORE.search(text, 0, start)
+    after = _BLANK_AFTER.search(text, end)
+    block = next(blocks(text, before.end() if before else 0,
+                        after.start() if after else len(text)), [])
+    return _field_units(text, block) is not None
 
 
 Kind = Literal["heading", "text", "field"]
@@ -261,9 +273,13 @@ def _field_units(text: str, lines: list[tuple[int, int]]
     """A block of fields as units: each field line alone, and each field's continuation
     lines (indented) read as a block of text of their own; None unless the block starts
     with a field, has two or more, and every other line is indented under one."""
-    fields = [FIELD_LINE.match(text, s, e) is not None and not _indent(text, s)
-              for s, e in lines]
-    if not fields[0] or sum(fields) < 2:
+    def field(s: int, e: int) -> bool:
+        return FIELD_LINE.match(text, s, e) is not None and not _indent(text, s)
+
+    if not lines or not field(*lines[0]):  # the common case, said without reading the rest
+        return None
+    fields = [field(s, e) for s, e in lines]
+    if sum(fields) < 2:
         return None
     if not all(f or _indent(text, s)[:1] in (" ", "\t")
                for f, (s, _) in zip(fields, lines, strict=True)):
@@ -275,7 +291,7 @@ def _fields_of(text: str, lines: list[tuple[int, int]], fields: list[bool]
                ) -> Iterator[tuple[int, int, Kind]]:
     rest: list[tuple[int, int]] = []
     for (s, e), field in zip(lines, fields, strict=True):
-        if field or _FIELD_SEPARATOR.match(text[s:e]):
+        if field or text[s:e] == ".":  # Debian's " ." line: a paragraph break in a field
             yield from _paragraphs_of(text, rest)
             rest = []
             if field:
